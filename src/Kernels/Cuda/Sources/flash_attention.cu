@@ -1,0 +1,422 @@
+// flash_attention.cu: FA2-style attention forward and probability capture on bf16 tensor cores (sm_80+).
+// Header-free (NVRTC). Owned by the attention family (src/Kernels/Cuda/CudaAttentionKernels*.cs).
+//
+// Variant macros (-D):
+//   FA_HEAD_DIM  64 | 128          head dim (= value dim)
+//   FA_HAS_BIAS  0 | 1             additive bias, broadcast strides in FaParams
+//   FA_BIAS_BF16 0 | 1             bias element type (f32 when 0)
+//   FA_HAS_GRAG  0 | 1             GRAG in logit form: s' = δ·s + (λ−δ)·m_g(i) on the group's rows × keys
+//   FA_HAS_REGION 0 | 1            region bias on rows with rowMask = 0 × columns with colMask = 1
+//
+// Tile design (cuda-interop.md §4.2): grid (⌈Nq/64⌉, B·H), 128 threads, each warp owns 16 query rows.
+// Q fragments stay in registers; K and V tiles of 64 × (D + 8) bf16 in shared memory (the +16 B row pad makes
+// ldmatrix conflict-free), loaded with cp.async (zero-fill past N); V(j) loads while S = Q·K(j)ᵀ runs and
+// K(j+1) loads while O += P·V(j) runs. Softmax in the log2 domain with ex2.approx; f32 accumulators.
+// Outputs: o [B, H, Nq, D] bf16 and lse [B, H, Nq] f32 (natural log). A row with no finite logit gets o = 0,
+// lse = −inf and raises bit 0 of *err_flag (the launcher turns it into an exception).
+
+#ifndef FA_HEAD_DIM
+#define FA_HEAD_DIM 128
+#endif
+#ifndef FA_HAS_BIAS
+#define FA_HAS_BIAS 0
+#endif
+#ifndef FA_BIAS_BF16
+#define FA_BIAS_BF16 0
+#endif
+#ifndef FA_HAS_GRAG
+#define FA_HAS_GRAG 0
+#endif
+#ifndef FA_HAS_REGION
+#define FA_HAS_REGION 0
+#endif
+
+#define FA_BQ 64
+#define FA_BK 64
+#define FA_THREADS 128
+#define FA_LDS (FA_HEAD_DIM + 8)
+#define FA_MAX_GRAG 8
+#define FA_LOG2E 1.4426950408889634f
+#define FA_LN2 0.6931471805599453f
+#define FA_NEG_INF __int_as_float(0xff800000)
+
+typedef unsigned short fa_bf16;
+typedef unsigned int fa_u32;
+
+// Kernel argument (passed by value). Keep in sync with FaParams in CudaAttentionKernels.Launch.cs:
+// 8-byte fields first, then 4-byte fields; 272 bytes.
+struct FaParams
+{
+    const void* q; const void* k; const void* v; void* o; float* lse;
+    const void* bias; const float* grag_scales; const float* grag_m; const float* row_mask; const float* col_mask;
+    int* err_flag;
+    long long bias_sb, bias_sh, bias_sq;           // bias element strides of b, h, query row (0 = broadcast)
+    int B, H, Nq, Nk, D, Dv;
+    float scale, region_bias;
+    int grag_count, is_bf16;
+    int grag_k0[FA_MAX_GRAG], grag_k1[FA_MAX_GRAG], grag_r0[FA_MAX_GRAG], grag_r1[FA_MAX_GRAG];
+};
+
+__device__ __forceinline__ fa_u32 fa_smem(const void* p) { return (fa_u32)__cvta_generic_to_shared(p); }
+
+__device__ __forceinline__ void fa_cp16(fa_u32 dst, const void* src, int bytes)
+{
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" :: "r"(dst), "l"(src), "r"(bytes));
+}
+__device__ __forceinline__ void fa_commit() { asm volatile("cp.async.commit_group;\n" ::); }
+__device__ __forceinline__ void fa_wait0() { asm volatile("cp.async.wait_group 0;\n" ::: "memory"); }
+__device__ __forceinline__ void fa_wait1() { asm volatile("cp.async.wait_group 1;\n" ::: "memory"); }
+
+__device__ __forceinline__ void fa_ldsm4(fa_u32 addr, fa_u32& r0, fa_u32& r1, fa_u32& r2, fa_u32& r3)
+{
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3) : "r"(addr));
+}
+__device__ __forceinline__ void fa_ldsm4t(fa_u32 addr, fa_u32& r0, fa_u32& r1, fa_u32& r2, fa_u32& r3)
+{
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r0), "=r"(r1), "=r"(r2), "=r"(r3) : "r"(addr));
+}
+// D(16×8) += A(16×16, row) · B(16×8, col), bf16 inputs, f32 accumulators.
+__device__ __forceinline__ void fa_mma(float* c, const fa_u32* a, fa_u32 b0, fa_u32 b1)
+{
+    asm("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+        : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
+        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
+}
+__device__ __forceinline__ float fa_ex2(float x) { float y; asm("ex2.approx.ftz.f32 %0, %1;" : "=f"(y) : "f"(x)); return y; }
+// Two floats → packed bf16x2 (lo in the low half), round to nearest even.
+__device__ __forceinline__ fa_u32 fa_pack(float lo, float hi)
+{
+    fa_u32 r; asm("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(r) : "f"(hi), "f"(lo)); return r;
+}
+__device__ __forceinline__ float fa_bf2f(fa_bf16 x) { return __uint_as_float(((fa_u32)x) << 16); }
+
+// Loads rows [row0, row0 + 64) of a [n, D] bf16 matrix into a 64 × FA_LDS tile; rows ≥ n are zero-filled.
+__device__ __forceinline__ void fa_load_tile(fa_bf16* tile, const fa_bf16* src, int row0, int n, int tid)
+{
+    const int chunks = FA_HEAD_DIM / 8;                        // 16-byte chunks per row
+#pragma unroll
+    for (int c = tid; c < 64 * chunks; c += FA_THREADS)
+    {
+        int r = c / chunks, col = (c % chunks) * 8;
+        int gr = row0 + r;
+        bool ok = gr < n;
+        const fa_bf16* g = src + (size_t)(ok ? gr : 0) * FA_HEAD_DIM + col;
+        fa_cp16(fa_smem(tile + r * FA_LDS + col), g, ok ? 16 : 0);
+    }
+}
+
+// Logit modifications shared by the forward and the capture kernels. x holds scale·q·k·log2(e) for the thread's
+// 8 n-tiles × 4 elements (rows r0 = e<2 ? ra : rb, column k0 + 8n + 2t + (e&1)); out-of-range columns become −inf.
+__device__ __forceinline__ void fa_apply_mods(const FaParams& p, float (&x)[8][4], int bh, int q0, int ra, int rb, int k0, int t,
+                                              bool regionRowA, bool regionRowB)
+{
+#if FA_HAS_GRAG
+    for (int gi = 0; gi < p.grag_count; ++gi)
+    {
+        int ka = p.grag_k0[gi], kb = p.grag_k1[gi], qa = p.grag_r0[gi], qb = p.grag_r1[gi];
+        if (kb <= k0 || ka >= k0 + FA_BK || qb <= q0 || qa >= q0 + FA_BQ) continue;   // block-uniform
+        float lam = p.grag_scales[2 * gi], del = p.grag_scales[2 * gi + 1];
+        const float* gm = p.grag_m + ((size_t)bh * p.grag_count + gi) * p.Nq;
+        bool inA = ra >= qa && ra < qb, inB = rb >= qa && rb < qb;
+        float offA = inA ? (lam - del) * gm[ra] * FA_LOG2E : 0.f;
+        float offB = inB ? (lam - del) * gm[rb] * FA_LOG2E : 0.f;
+#pragma unroll
+        for (int n = 0; n < 8; ++n)
+#pragma unroll
+            for (int e = 0; e < 4; ++e)
+            {
+                int col = k0 + 8 * n + 2 * t + (e & 1);
+                bool rowIn = e < 2 ? inA : inB;
+                if (rowIn && col >= ka && col < kb) x[n][e] = del * x[n][e] + (e < 2 ? offA : offB);
+            }
+    }
+#endif
+#if FA_HAS_BIAS
+    {
+        int b = bh / p.H, h = bh % p.H;
+        int rca = ra < p.Nq ? ra : p.Nq - 1, rcb = rb < p.Nq ? rb : p.Nq - 1;
+        size_t baseA = (size_t)(b * p.bias_sb + h * p.bias_sh + rca * p.bias_sq);
+        size_t baseB = (size_t)(b * p.bias_sb + h * p.bias_sh + rcb * p.bias_sq);
+#pragma unroll
+        for (int n = 0; n < 8; ++n)
+#pragma unroll
+            for (int e = 0; e < 4; ++e)
+            {
+                int col = k0 + 8 * n + 2 * t + (e & 1);
+                if (col < p.Nk)
+                {
+                    size_t idx = (e < 2 ? baseA : baseB) + col;
+#if FA_BIAS_BF16
+                    float bv = fa_bf2f(((const fa_bf16*)p.bias)[idx]);
+#else
+                    float bv = ((const float*)p.bias)[idx];
+#endif
+                    x[n][e] += bv * FA_LOG2E;
+                }
+            }
+    }
+#endif
+#if FA_HAS_REGION
+    if (regionRowA || regionRowB)
+    {
+        float rbias = p.region_bias * FA_LOG2E;
+#pragma unroll
+        for (int n = 0; n < 8; ++n)
+#pragma unroll
+            for (int c2 = 0; c2 < 2; ++c2)
+            {
+                int col = k0 + 8 * n + 2 * t + c2;
+                if (col < p.Nk && p.col_mask[col] == 1.0f)
+                {
+                    if (regionRowA) x[n][c2] += rbias;
+                    if (regionRowB) x[n][2 + c2] += rbias;
+                }
+            }
+    }
+#endif
+    if (k0 + FA_BK > p.Nk)
+    {
+#pragma unroll
+        for (int n = 0; n < 8; ++n)
+#pragma unroll
+            for (int e = 0; e < 4; ++e)
+                if (k0 + 8 * n + 2 * t + (e & 1) >= p.Nk) x[n][e] = FA_NEG_INF;
+    }
+}
+
+// out = softmax(mods(scale·q·kᵀ))·v, lse = ln Σ exp(mods(...)). Grid (⌈Nq/64⌉, B·H), 128 threads,
+// dynamic shared memory 2 · 64 · FA_LDS · 2 bytes (K tile, V tile; Q is staged in the V tile first).
+extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_fwd(FaParams p)
+{
+    extern __shared__ __align__(16) unsigned char fa_smem_raw[];
+    fa_bf16* sK = (fa_bf16*)fa_smem_raw;
+    fa_bf16* sV = sK + FA_BK * FA_LDS;
+    const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
+    const int bh = blockIdx.y, q0 = blockIdx.x * FA_BQ;
+    const fa_bf16* Q = (const fa_bf16*)p.q + (size_t)bh * p.Nq * FA_HEAD_DIM;
+    const fa_bf16* K = (const fa_bf16*)p.k + (size_t)bh * p.Nk * FA_HEAD_DIM;
+    const fa_bf16* V = (const fa_bf16*)p.v + (size_t)bh * p.Nk * FA_HEAD_DIM;
+    const int ra = q0 + warp * 16 + g, rb = ra + 8;              // this thread's two query rows
+
+    // Q tile → registers (A fragments, 16 rows × D per warp).
+    fa_load_tile(sV, Q, q0, p.Nq, tid);
+    fa_commit();
+    fa_wait0();
+    __syncthreads();
+    fa_u32 qf[FA_HEAD_DIM / 16][4];
+#pragma unroll
+    for (int kk = 0; kk < FA_HEAD_DIM / 16; ++kk)
+        fa_ldsm4(fa_smem(sV + (warp * 16 + (lane & 15)) * FA_LDS + kk * 16 + (lane >> 4) * 8), qf[kk][0], qf[kk][1], qf[kk][2], qf[kk][3]);
+    __syncthreads();                                              // sV is free again
+
+    bool regA = false, regB = false;
+#if FA_HAS_REGION
+    {
+        int b = bh / p.H;
+        regA = ra < p.Nq && p.row_mask[(size_t)b * p.Nq + ra] == 0.0f;
+        regB = rb < p.Nq && p.row_mask[(size_t)b * p.Nq + rb] == 0.0f;
+    }
+#endif
+
+    float o[FA_HEAD_DIM / 8][4];
+#pragma unroll
+    for (int i = 0; i < FA_HEAD_DIM / 8; ++i) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
+    float mA = FA_NEG_INF, mB = FA_NEG_INF, lA = 0.f, lB = 0.f;
+    const float scaleLog2 = p.scale * FA_LOG2E;
+    const int nTiles = (p.Nk + FA_BK - 1) / FA_BK;
+
+    fa_load_tile(sK, K, 0, p.Nk, tid);
+    fa_commit();
+    for (int j = 0; j < nTiles; ++j)
+    {
+        const int k0 = j * FA_BK;
+        fa_load_tile(sV, V, k0, p.Nk, tid);
+        fa_commit();
+        fa_wait1();                                               // K(j) landed (V(j) may be in flight)
+        __syncthreads();
+
+        // S[16 × 64] = Q · K(j)ᵀ for this warp.
+        float s[8][4];
+#pragma unroll
+        for (int n = 0; n < 8; ++n)
+        {
+            s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.f;
+#pragma unroll
+            for (int k2 = 0; k2 < FA_HEAD_DIM / 32; ++k2)
+            {
+                fa_u32 b0, b1, b2, b3;
+                fa_ldsm4(fa_smem(sK + (n * 8 + (lane & 7)) * FA_LDS + k2 * 32 + (lane >> 3) * 8), b0, b1, b2, b3);
+                fa_mma(s[n], qf[2 * k2], b0, b1);
+                fa_mma(s[n], qf[2 * k2 + 1], b2, b3);
+            }
+        }
+#pragma unroll
+        for (int n = 0; n < 8; ++n)
+#pragma unroll
+            for (int e = 0; e < 4; ++e) s[n][e] *= scaleLog2;
+        fa_apply_mods(p, s, bh, q0, ra, rb, k0, t, regA, regB);
+
+        // Online softmax (log2 domain); each row is spread over the 4 threads of a quad.
+        float mxA = mA, mxB = mB;
+#pragma unroll
+        for (int n = 0; n < 8; ++n)
+        {
+            mxA = fmaxf(mxA, fmaxf(s[n][0], s[n][1]));
+            mxB = fmaxf(mxB, fmaxf(s[n][2], s[n][3]));
+        }
+        mxA = fmaxf(mxA, __shfl_xor_sync(0xffffffffu, mxA, 1));
+        mxA = fmaxf(mxA, __shfl_xor_sync(0xffffffffu, mxA, 2));
+        mxB = fmaxf(mxB, __shfl_xor_sync(0xffffffffu, mxB, 1));
+        mxB = fmaxf(mxB, __shfl_xor_sync(0xffffffffu, mxB, 2));
+        const float useA = mxA == FA_NEG_INF ? 0.f : mxA, useB = mxB == FA_NEG_INF ? 0.f : mxB;
+        const float cA = fa_ex2(mA - useA), cB = fa_ex2(mB - useB);
+        mA = mxA;
+        mB = mxB;
+        lA *= cA;
+        lB *= cB;
+#pragma unroll
+        for (int i = 0; i < FA_HEAD_DIM / 8; ++i)
+        {
+            o[i][0] *= cA; o[i][1] *= cA; o[i][2] *= cB; o[i][3] *= cB;
+        }
+#pragma unroll
+        for (int n = 0; n < 8; ++n)
+        {
+            s[n][0] = fa_ex2(s[n][0] - useA); s[n][1] = fa_ex2(s[n][1] - useA);
+            s[n][2] = fa_ex2(s[n][2] - useB); s[n][3] = fa_ex2(s[n][3] - useB);
+            lA += s[n][0] + s[n][1];
+            lB += s[n][2] + s[n][3];
+        }
+
+        fa_wait0();                                               // V(j) landed
+        __syncthreads();                                          // every warp is done reading K(j)
+        if (j + 1 < nTiles) fa_load_tile(sK, K, k0 + FA_BK, p.Nk, tid);
+        fa_commit();
+
+        // O[16 × D] += P[16 × 64] · V(j)[64 × D].
+#pragma unroll
+        for (int kk = 0; kk < FA_BK / 16; ++kk)
+        {
+            fa_u32 a[4];
+            a[0] = fa_pack(s[2 * kk][0], s[2 * kk][1]);
+            a[1] = fa_pack(s[2 * kk][2], s[2 * kk][3]);
+            a[2] = fa_pack(s[2 * kk + 1][0], s[2 * kk + 1][1]);
+            a[3] = fa_pack(s[2 * kk + 1][2], s[2 * kk + 1][3]);
+#pragma unroll
+            for (int dn = 0; dn < FA_HEAD_DIM / 16; ++dn)
+            {
+                fa_u32 b0, b1, b2, b3;
+                fa_ldsm4t(fa_smem(sV + (kk * 16 + (lane & 15)) * FA_LDS + dn * 16 + (lane >> 4) * 8), b0, b1, b2, b3);
+                fa_mma(o[2 * dn], a, b0, b1);
+                fa_mma(o[2 * dn + 1], a, b2, b3);
+            }
+        }
+        __syncthreads();                                          // V(j) is read before V(j+1) overwrites it
+    }
+    fa_wait0();
+
+    lA += __shfl_xor_sync(0xffffffffu, lA, 1);
+    lA += __shfl_xor_sync(0xffffffffu, lA, 2);
+    lB += __shfl_xor_sync(0xffffffffu, lB, 1);
+    lB += __shfl_xor_sync(0xffffffffu, lB, 2);
+    const float invA = lA > 0.f ? 1.f / lA : 0.f, invB = lB > 0.f ? 1.f / lB : 0.f;
+    fa_bf16* O = (fa_bf16*)p.o + (size_t)bh * p.Nq * FA_HEAD_DIM;
+#pragma unroll
+    for (int dn = 0; dn < FA_HEAD_DIM / 8; ++dn)
+    {
+        int col = dn * 8 + 2 * t;
+        if (ra < p.Nq) *(fa_u32*)(O + (size_t)ra * FA_HEAD_DIM + col) = fa_pack(o[dn][0] * invA, o[dn][1] * invA);
+        if (rb < p.Nq) *(fa_u32*)(O + (size_t)rb * FA_HEAD_DIM + col) = fa_pack(o[dn][2] * invB, o[dn][3] * invB);
+    }
+    if (t == 0)
+    {
+        if (ra < p.Nq)
+        {
+            p.lse[(size_t)bh * p.Nq + ra] = lA > 0.f ? (mA + __log2f(lA)) * FA_LN2 : FA_NEG_INF;
+            if (!(lA > 0.f) && p.err_flag) atomicOr(p.err_flag, 1);
+        }
+        if (rb < p.Nq)
+        {
+            p.lse[(size_t)bh * p.Nq + rb] = lB > 0.f ? (mB + __log2f(lB)) * FA_LN2 : FA_NEG_INF;
+            if (!(lB > 0.f) && p.err_flag) atomicOr(p.err_flag, 1);
+        }
+    }
+}
+
+// Capture argument (by value). Keep in sync with FaCaptureParams in CudaAttentionKernels.Launch.cs; 96 bytes.
+struct FaCaptureParams
+{
+    const void* q; const void* k; const float* lse; const float* weight; const float* acc; float* out;
+    int B, H, Nq, Nk, row0, rows, col0, cols;
+    float scale;
+    int D, is_bf16, pad;
+};
+
+// out[b, i, j] = acc[b, i, j] + w · (1/H) Σ_h exp(scale·q_i·k_j − lse_i) over rows [row0, row0+rows) × cols [col0, col0+cols)
+// (i, j relative to the block). acc may be null (treated as 0), weight may be null (w = 1). Grid (⌈rows/64⌉, ⌈cols/64⌉, B),
+// 128 threads, dynamic shared memory 2 · 64 · FA_LDS · 2 bytes. Deterministic: fixed head order, no atomics.
+extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture(FaCaptureParams p)
+{
+    extern __shared__ __align__(16) unsigned char fa_smem_raw[];
+    fa_bf16* sQ = (fa_bf16*)fa_smem_raw;
+    fa_bf16* sK = sQ + 64 * FA_LDS;
+    const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
+    const int i0 = blockIdx.x * 64, j0 = blockIdx.y * 64, b = blockIdx.z;
+    const int ra = i0 + warp * 16 + g, rb = ra + 8;               // block-relative rows of this thread
+    const float scaleLog2 = p.scale * FA_LOG2E;
+    float acc[8][4];
+#pragma unroll
+    for (int n = 0; n < 8; ++n) acc[n][0] = acc[n][1] = acc[n][2] = acc[n][3] = 0.f;
+
+    for (int h = 0; h < p.H; ++h)
+    {
+        const size_t bh = (size_t)b * p.H + h;
+        const fa_bf16* Q = (const fa_bf16*)p.q + (bh * p.Nq + p.row0) * FA_HEAD_DIM;
+        const fa_bf16* K = (const fa_bf16*)p.k + (bh * p.Nk + p.col0) * FA_HEAD_DIM;
+        fa_load_tile(sQ, Q, i0, p.rows, tid);
+        fa_load_tile(sK, K, j0, p.cols, tid);
+        fa_commit();
+        // lse of this thread's rows, in log2 units (−inf rows give probability 0).
+        float lseA = ra < p.rows ? p.lse[bh * p.Nq + p.row0 + ra] : FA_NEG_INF;
+        float lseB = rb < p.rows ? p.lse[bh * p.Nq + p.row0 + rb] : FA_NEG_INF;
+        fa_wait0();
+        __syncthreads();
+        fa_u32 qf[FA_HEAD_DIM / 16][4];
+#pragma unroll
+        for (int kk = 0; kk < FA_HEAD_DIM / 16; ++kk)
+            fa_ldsm4(fa_smem(sQ + (warp * 16 + (lane & 15)) * FA_LDS + kk * 16 + (lane >> 4) * 8), qf[kk][0], qf[kk][1], qf[kk][2], qf[kk][3]);
+#pragma unroll
+        for (int n = 0; n < 8; ++n)
+        {
+            float s[4] = {0.f, 0.f, 0.f, 0.f};
+#pragma unroll
+            for (int k2 = 0; k2 < FA_HEAD_DIM / 32; ++k2)
+            {
+                fa_u32 b0, b1, b2, b3;
+                fa_ldsm4(fa_smem(sK + (n * 8 + (lane & 7)) * FA_LDS + k2 * 32 + (lane >> 3) * 8), b0, b1, b2, b3);
+                fa_mma(s, qf[2 * k2], b0, b1);
+                fa_mma(s, qf[2 * k2 + 1], b2, b3);
+            }
+            const float la = lseA * FA_LOG2E, lb = lseB * FA_LOG2E;
+            if (la != FA_NEG_INF) { acc[n][0] += fa_ex2(s[0] * scaleLog2 - la); acc[n][1] += fa_ex2(s[1] * scaleLog2 - la); }
+            if (lb != FA_NEG_INF) { acc[n][2] += fa_ex2(s[2] * scaleLog2 - lb); acc[n][3] += fa_ex2(s[3] * scaleLog2 - lb); }
+        }
+        __syncthreads();                                          // tiles are read before the next head's loads
+    }
+
+    const float w = (p.weight ? p.weight[0] : 1.f) / (float)p.H;
+#pragma unroll
+    for (int n = 0; n < 8; ++n)
+#pragma unroll
+        for (int e = 0; e < 4; ++e)
+        {
+            int r = e < 2 ? ra : rb, c = j0 + 8 * n + 2 * t + (e & 1);
+            if (r < p.rows && c < p.cols)
+            {
+                size_t idx = ((size_t)b * p.rows + r) * p.cols + c;
+                p.out[idx] = (p.acc ? p.acc[idx] : 0.f) + w * acc[n][e];
+            }
+        }
+}
