@@ -1,10 +1,9 @@
 // flash_attention.cu: FA2-style attention forward and probability capture on bf16 tensor cores (sm_80+).
 // Header-free (NVRTC). Owned by the attention family (src/Kernels/Cuda/CudaAttentionKernels*.cs).
 //
-// Variant macros (-D):
-//   FA_HEAD_DIM  64 | 128          head dim (= value dim)
-//   FA_HAS_BIAS  0 | 1             additive bias, broadcast strides in FaParams
-//   FA_BIAS_BF16 0 | 1             bias element type (f32 when 0)
+// Entry points: flash_attention_fwd_d64 / _d128 (head dim = value dim) and, when FA_WITH_CAPTURE=1,
+// flash_attention_capture_d64 / _d128. Variant macros (-D), one catalog module per combination:
+//   FA_HAS_BIAS  0 | 1             additive bias (f32 or bf16 per FaParams.bias_bf16), broadcast strides in FaParams
 //   FA_HAS_GRAG  0 | 1             GRAG in logit form: s' = δ·s + (λ−δ)·m_g(i) on the group's rows × keys
 //   FA_HAS_REGION 0 | 1            region bias on rows with rowMask = 0 × columns with colMask = 1
 //
@@ -15,14 +14,8 @@
 // Outputs: o [B, H, Nq, D] bf16 and lse [B, H, Nq] f32 (natural log). A row with no finite logit gets o = 0,
 // lse = −inf and raises bit 0 of *err_flag (the launcher turns it into an exception).
 
-#ifndef FA_HEAD_DIM
-#define FA_HEAD_DIM 128
-#endif
 #ifndef FA_HAS_BIAS
 #define FA_HAS_BIAS 0
-#endif
-#ifndef FA_BIAS_BF16
-#define FA_BIAS_BF16 0
 #endif
 #ifndef FA_HAS_GRAG
 #define FA_HAS_GRAG 0
@@ -30,11 +23,16 @@
 #ifndef FA_HAS_REGION
 #define FA_HAS_REGION 0
 #endif
+#ifndef FA_WITH_CAPTURE
+#define FA_WITH_CAPTURE 0
+#endif
+#ifndef FA_MIN_BLOCKS
+#define FA_MIN_BLOCKS 1
+#endif
 
 #define FA_BQ 64
 #define FA_BK 64
 #define FA_THREADS 128
-#define FA_LDS (FA_HEAD_DIM + 8)
 #define FA_MAX_GRAG 8
 #define FA_LOG2E 1.4426950408889634f
 #define FA_LN2 0.6931471805599453f
@@ -44,7 +42,7 @@ typedef unsigned short fa_bf16;
 typedef unsigned int fa_u32;
 
 // Kernel argument (passed by value). Keep in sync with FaParams in CudaAttentionKernels.Launch.cs:
-// 8-byte fields first, then 4-byte fields; 272 bytes.
+// 8-byte fields first, then 4-byte fields; 280 bytes.
 struct FaParams
 {
     const void* q; const void* k; const void* v; void* o; float* lse;
@@ -53,7 +51,7 @@ struct FaParams
     long long bias_sb, bias_sh, bias_sq;           // bias element strides of b, h, query row (0 = broadcast)
     int B, H, Nq, Nk, D, Dv;
     float scale, region_bias;
-    int grag_count, is_bf16;
+    int grag_count, is_bf16, bias_bf16, pad0;
     int grag_k0[FA_MAX_GRAG], grag_k1[FA_MAX_GRAG], grag_r0[FA_MAX_GRAG], grag_r1[FA_MAX_GRAG];
 };
 
@@ -92,18 +90,19 @@ __device__ __forceinline__ fa_u32 fa_pack(float lo, float hi)
 }
 __device__ __forceinline__ float fa_bf2f(fa_bf16 x) { return __uint_as_float(((fa_u32)x) << 16); }
 
-// Loads rows [row0, row0 + 64) of a [n, D] bf16 matrix into a 64 × FA_LDS tile; rows ≥ n are zero-filled.
+// Loads rows [row0, row0 + 64) of a [n, HD] bf16 matrix into a 64 × (HD + 8) tile; rows ≥ n are zero-filled.
+template <int HD>
 __device__ __forceinline__ void fa_load_tile(fa_bf16* tile, const fa_bf16* src, int row0, int n, int tid)
 {
-    const int chunks = FA_HEAD_DIM / 8;                        // 16-byte chunks per row
+    const int chunks = HD / 8;                        // 16-byte chunks per row
 #pragma unroll
     for (int c = tid; c < 64 * chunks; c += FA_THREADS)
     {
         int r = c / chunks, col = (c % chunks) * 8;
         int gr = row0 + r;
         bool ok = gr < n;
-        const fa_bf16* g = src + (size_t)(ok ? gr : 0) * FA_HEAD_DIM + col;
-        fa_cp16(fa_smem(tile + r * FA_LDS + col), g, ok ? 16 : 0);
+        const fa_bf16* g = src + (size_t)(ok ? gr : 0) * HD + col;
+        fa_cp16(fa_smem(tile + r * (HD + 8) + col), g, ok ? 16 : 0);
     }
 }
 
@@ -148,11 +147,7 @@ __device__ __forceinline__ void fa_apply_mods(const FaParams& p, float (&x)[8][4
                 if (col < p.Nk)
                 {
                     size_t idx = (e < 2 ? baseA : baseB) + col;
-#if FA_BIAS_BF16
-                    float bv = fa_bf2f(((const fa_bf16*)p.bias)[idx]);
-#else
-                    float bv = ((const float*)p.bias)[idx];
-#endif
+                    float bv = p.bias_bf16 ? fa_bf2f(((const fa_bf16*)p.bias)[idx]) : ((const float*)p.bias)[idx];
                     x[n][e] += bv * FA_LOG2E;
                 }
             }
@@ -187,28 +182,29 @@ __device__ __forceinline__ void fa_apply_mods(const FaParams& p, float (&x)[8][4
 }
 
 // out = softmax(mods(scale·q·kᵀ))·v, lse = ln Σ exp(mods(...)). Grid (⌈Nq/64⌉, B·H), 128 threads,
-// dynamic shared memory 2 · 64 · FA_LDS · 2 bytes (K tile, V tile; Q is staged in the V tile first).
-extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_fwd(FaParams p)
+// dynamic shared memory 2 · 64 · (HD + 8) · 2 bytes (K tile, V tile; Q is staged in the V tile first).
+template <int HD>
+__device__ __forceinline__ void fa_forward(const FaParams& p)
 {
     extern __shared__ __align__(16) unsigned char fa_smem_raw[];
     fa_bf16* sK = (fa_bf16*)fa_smem_raw;
-    fa_bf16* sV = sK + FA_BK * FA_LDS;
+    fa_bf16* sV = sK + FA_BK * (HD + 8);
     const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
     const int bh = blockIdx.y, q0 = blockIdx.x * FA_BQ;
-    const fa_bf16* Q = (const fa_bf16*)p.q + (size_t)bh * p.Nq * FA_HEAD_DIM;
-    const fa_bf16* K = (const fa_bf16*)p.k + (size_t)bh * p.Nk * FA_HEAD_DIM;
-    const fa_bf16* V = (const fa_bf16*)p.v + (size_t)bh * p.Nk * FA_HEAD_DIM;
+    const fa_bf16* Q = (const fa_bf16*)p.q + (size_t)bh * p.Nq * HD;
+    const fa_bf16* K = (const fa_bf16*)p.k + (size_t)bh * p.Nk * HD;
+    const fa_bf16* V = (const fa_bf16*)p.v + (size_t)bh * p.Nk * HD;
     const int ra = q0 + warp * 16 + g, rb = ra + 8;              // this thread's two query rows
 
     // Q tile → registers (A fragments, 16 rows × D per warp).
-    fa_load_tile(sV, Q, q0, p.Nq, tid);
+    fa_load_tile<HD>(sV, Q, q0, p.Nq, tid);
     fa_commit();
     fa_wait0();
     __syncthreads();
-    fa_u32 qf[FA_HEAD_DIM / 16][4];
+    fa_u32 qf[HD / 16][4];
 #pragma unroll
-    for (int kk = 0; kk < FA_HEAD_DIM / 16; ++kk)
-        fa_ldsm4(fa_smem(sV + (warp * 16 + (lane & 15)) * FA_LDS + kk * 16 + (lane >> 4) * 8), qf[kk][0], qf[kk][1], qf[kk][2], qf[kk][3]);
+    for (int kk = 0; kk < HD / 16; ++kk)
+        fa_ldsm4(fa_smem(sV + (warp * 16 + (lane & 15)) * (HD + 8) + kk * 16 + (lane >> 4) * 8), qf[kk][0], qf[kk][1], qf[kk][2], qf[kk][3]);
     __syncthreads();                                              // sV is free again
 
     bool regA = false, regB = false;
@@ -220,19 +216,19 @@ extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_fwd(FaP
     }
 #endif
 
-    float o[FA_HEAD_DIM / 8][4];
+    float o[HD / 8][4];
 #pragma unroll
-    for (int i = 0; i < FA_HEAD_DIM / 8; ++i) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
+    for (int i = 0; i < HD / 8; ++i) o[i][0] = o[i][1] = o[i][2] = o[i][3] = 0.f;
     float mA = FA_NEG_INF, mB = FA_NEG_INF, lA = 0.f, lB = 0.f;
     const float scaleLog2 = p.scale * FA_LOG2E;
     const int nTiles = (p.Nk + FA_BK - 1) / FA_BK;
 
-    fa_load_tile(sK, K, 0, p.Nk, tid);
+    fa_load_tile<HD>(sK, K, 0, p.Nk, tid);
     fa_commit();
     for (int j = 0; j < nTiles; ++j)
     {
         const int k0 = j * FA_BK;
-        fa_load_tile(sV, V, k0, p.Nk, tid);
+        fa_load_tile<HD>(sV, V, k0, p.Nk, tid);
         fa_commit();
         fa_wait1();                                               // K(j) landed (V(j) may be in flight)
         __syncthreads();
@@ -244,10 +240,10 @@ extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_fwd(FaP
         {
             s[n][0] = s[n][1] = s[n][2] = s[n][3] = 0.f;
 #pragma unroll
-            for (int k2 = 0; k2 < FA_HEAD_DIM / 32; ++k2)
+            for (int k2 = 0; k2 < HD / 32; ++k2)
             {
                 fa_u32 b0, b1, b2, b3;
-                fa_ldsm4(fa_smem(sK + (n * 8 + (lane & 7)) * FA_LDS + k2 * 32 + (lane >> 3) * 8), b0, b1, b2, b3);
+                fa_ldsm4(fa_smem(sK + (n * 8 + (lane & 7)) * (HD + 8) + k2 * 32 + (lane >> 3) * 8), b0, b1, b2, b3);
                 fa_mma(s[n], qf[2 * k2], b0, b1);
                 fa_mma(s[n], qf[2 * k2 + 1], b2, b3);
             }
@@ -277,7 +273,7 @@ extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_fwd(FaP
         lA *= cA;
         lB *= cB;
 #pragma unroll
-        for (int i = 0; i < FA_HEAD_DIM / 8; ++i)
+        for (int i = 0; i < HD / 8; ++i)
         {
             o[i][0] *= cA; o[i][1] *= cA; o[i][2] *= cB; o[i][3] *= cB;
         }
@@ -292,7 +288,7 @@ extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_fwd(FaP
 
         fa_wait0();                                               // V(j) landed
         __syncthreads();                                          // every warp is done reading K(j)
-        if (j + 1 < nTiles) fa_load_tile(sK, K, k0 + FA_BK, p.Nk, tid);
+        if (j + 1 < nTiles) fa_load_tile<HD>(sK, K, k0 + FA_BK, p.Nk, tid);
         fa_commit();
 
         // O[16 × D] += P[16 × 64] · V(j)[64 × D].
@@ -305,10 +301,10 @@ extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_fwd(FaP
             a[2] = fa_pack(s[2 * kk + 1][0], s[2 * kk + 1][1]);
             a[3] = fa_pack(s[2 * kk + 1][2], s[2 * kk + 1][3]);
 #pragma unroll
-            for (int dn = 0; dn < FA_HEAD_DIM / 16; ++dn)
+            for (int dn = 0; dn < HD / 16; ++dn)
             {
                 fa_u32 b0, b1, b2, b3;
-                fa_ldsm4t(fa_smem(sV + (kk * 16 + (lane & 15)) * FA_LDS + dn * 16 + (lane >> 4) * 8), b0, b1, b2, b3);
+                fa_ldsm4t(fa_smem(sV + (kk * 16 + (lane & 15)) * (HD + 8) + dn * 16 + (lane >> 4) * 8), b0, b1, b2, b3);
                 fa_mma(o[2 * dn], a, b0, b1);
                 fa_mma(o[2 * dn + 1], a, b2, b3);
             }
@@ -322,13 +318,13 @@ extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_fwd(FaP
     lB += __shfl_xor_sync(0xffffffffu, lB, 1);
     lB += __shfl_xor_sync(0xffffffffu, lB, 2);
     const float invA = lA > 0.f ? 1.f / lA : 0.f, invB = lB > 0.f ? 1.f / lB : 0.f;
-    fa_bf16* O = (fa_bf16*)p.o + (size_t)bh * p.Nq * FA_HEAD_DIM;
+    fa_bf16* O = (fa_bf16*)p.o + (size_t)bh * p.Nq * HD;
 #pragma unroll
-    for (int dn = 0; dn < FA_HEAD_DIM / 8; ++dn)
+    for (int dn = 0; dn < HD / 8; ++dn)
     {
         int col = dn * 8 + 2 * t;
-        if (ra < p.Nq) *(fa_u32*)(O + (size_t)ra * FA_HEAD_DIM + col) = fa_pack(o[dn][0] * invA, o[dn][1] * invA);
-        if (rb < p.Nq) *(fa_u32*)(O + (size_t)rb * FA_HEAD_DIM + col) = fa_pack(o[dn][2] * invB, o[dn][3] * invB);
+        if (ra < p.Nq) *(fa_u32*)(O + (size_t)ra * HD + col) = fa_pack(o[dn][0] * invA, o[dn][1] * invA);
+        if (rb < p.Nq) *(fa_u32*)(O + (size_t)rb * HD + col) = fa_pack(o[dn][2] * invB, o[dn][3] * invB);
     }
     if (t == 0)
     {
@@ -356,12 +352,14 @@ struct FaCaptureParams
 
 // out[b, i, j] = acc[b, i, j] + w · (1/H) Σ_h exp(scale·q_i·k_j − lse_i) over rows [row0, row0+rows) × cols [col0, col0+cols)
 // (i, j relative to the block). acc may be null (treated as 0), weight may be null (w = 1). Grid (⌈rows/64⌉, ⌈cols/64⌉, B),
-// 128 threads, dynamic shared memory 2 · 64 · FA_LDS · 2 bytes. Deterministic: fixed head order, no atomics.
-extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture(FaCaptureParams p)
+// 128 threads, dynamic shared memory 2 · 64 · (HD + 8) · 2 bytes. Deterministic: fixed head order, no atomics.
+#if FA_WITH_CAPTURE
+template <int HD>
+__device__ __forceinline__ void fa_capture(const FaCaptureParams& p)
 {
     extern __shared__ __align__(16) unsigned char fa_smem_raw[];
     fa_bf16* sQ = (fa_bf16*)fa_smem_raw;
-    fa_bf16* sK = sQ + 64 * FA_LDS;
+    fa_bf16* sK = sQ + 64 * (HD + 8);
     const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
     const int i0 = blockIdx.x * 64, j0 = blockIdx.y * 64, b = blockIdx.z;
     const int ra = i0 + warp * 16 + g, rb = ra + 8;               // block-relative rows of this thread
@@ -373,29 +371,29 @@ extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture
     for (int h = 0; h < p.H; ++h)
     {
         const size_t bh = (size_t)b * p.H + h;
-        const fa_bf16* Q = (const fa_bf16*)p.q + (bh * p.Nq + p.row0) * FA_HEAD_DIM;
-        const fa_bf16* K = (const fa_bf16*)p.k + (bh * p.Nk + p.col0) * FA_HEAD_DIM;
-        fa_load_tile(sQ, Q, i0, p.rows, tid);
-        fa_load_tile(sK, K, j0, p.cols, tid);
+        const fa_bf16* Q = (const fa_bf16*)p.q + (bh * p.Nq + p.row0) * HD;
+        const fa_bf16* K = (const fa_bf16*)p.k + (bh * p.Nk + p.col0) * HD;
+        fa_load_tile<HD>(sQ, Q, i0, p.rows, tid);
+        fa_load_tile<HD>(sK, K, j0, p.cols, tid);
         fa_commit();
         // lse of this thread's rows, in log2 units (−inf rows give probability 0).
         float lseA = ra < p.rows ? p.lse[bh * p.Nq + p.row0 + ra] : FA_NEG_INF;
         float lseB = rb < p.rows ? p.lse[bh * p.Nq + p.row0 + rb] : FA_NEG_INF;
         fa_wait0();
         __syncthreads();
-        fa_u32 qf[FA_HEAD_DIM / 16][4];
+        fa_u32 qf[HD / 16][4];
 #pragma unroll
-        for (int kk = 0; kk < FA_HEAD_DIM / 16; ++kk)
-            fa_ldsm4(fa_smem(sQ + (warp * 16 + (lane & 15)) * FA_LDS + kk * 16 + (lane >> 4) * 8), qf[kk][0], qf[kk][1], qf[kk][2], qf[kk][3]);
+        for (int kk = 0; kk < HD / 16; ++kk)
+            fa_ldsm4(fa_smem(sQ + (warp * 16 + (lane & 15)) * (HD + 8) + kk * 16 + (lane >> 4) * 8), qf[kk][0], qf[kk][1], qf[kk][2], qf[kk][3]);
 #pragma unroll
         for (int n = 0; n < 8; ++n)
         {
             float s[4] = {0.f, 0.f, 0.f, 0.f};
 #pragma unroll
-            for (int k2 = 0; k2 < FA_HEAD_DIM / 32; ++k2)
+            for (int k2 = 0; k2 < HD / 32; ++k2)
             {
                 fa_u32 b0, b1, b2, b3;
-                fa_ldsm4(fa_smem(sK + (n * 8 + (lane & 7)) * FA_LDS + k2 * 32 + (lane >> 3) * 8), b0, b1, b2, b3);
+                fa_ldsm4(fa_smem(sK + (n * 8 + (lane & 7)) * (HD + 8) + k2 * 32 + (lane >> 3) * 8), b0, b1, b2, b3);
                 fa_mma(s, qf[2 * k2], b0, b1);
                 fa_mma(s, qf[2 * k2 + 1], b2, b3);
             }
@@ -420,3 +418,12 @@ extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture
             }
         }
 }
+
+#endif
+
+extern "C" __global__ void __launch_bounds__(FA_THREADS, FA_MIN_BLOCKS) flash_attention_fwd_d64(FaParams p) { fa_forward<64>(p); }
+extern "C" __global__ void __launch_bounds__(FA_THREADS, FA_MIN_BLOCKS) flash_attention_fwd_d128(FaParams p) { fa_forward<128>(p); }
+#if FA_WITH_CAPTURE
+extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture_d64(FaCaptureParams p) { fa_capture<64>(p); }
+extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture_d128(FaCaptureParams p) { fa_capture<128>(p); }
+#endif

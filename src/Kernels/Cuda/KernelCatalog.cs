@@ -1,0 +1,32 @@
+using Locus.Engine.Tensors;
+
+namespace Locus.Kernels.Cuda;
+
+/// <summary>
+/// The single list of CUDA modules: <c>locus kernels compile</c>, the NVRTC tests and the source tests enumerate it.
+/// Attention modules come from <see cref="CudaAttentionKernels.Modules"/> (owned by the attention family).
+/// </summary>
+public static class KernelCatalog
+{
+    private static readonly DType[] s_floats = [DType.F32, DType.BF16];
+
+    /// <summary>Modules of the non-attention families.</summary>
+    public static IReadOnlyList<KernelModule> CoreModules { get; } =
+    [
+        new("elementwise", "elementwise.cu", ["add", "sub", "mul", "scale", "silu", "gelu_tanh", "gelu_erf", "contiguous"], s_floats),
+        new("convert", "convert.cu", [], [], ["convert_f32_bf16", "convert_bf16_f32", "convert_f32_f16", "convert_f16_f32", "convert_bf16_f16", "convert_f16_bf16", "convert_f32_f32", "convert_bf16_bf16", "convert_f16_f16"]),
+        new("modulate", "modulate.cu", ["modulate", "gated_residual", "concat_copy", "rope", "upsample_nearest2x"], s_floats, ["timestep_embedding_f32"]),
+        new("norm", "norm.cu", ["layer_norm", "rms_norm", "group_norm_stats", "group_norm_apply", "softmax"], s_floats),
+        new("conv", "conv.cu", ["conv2d"], s_floats),
+        new("editing", "editing.cu", ["flow_blend", "area_downsample", "bilinear", "threshold", "morphology", "gaussian_blur3", "minmax_normalize"], s_floats),
+        new("linear", "linear.cu", ["add_bias_rows"], s_floats),
+    ];
+
+    /// <summary>Every module (core families and attention).</summary>
+    public static IReadOnlyList<KernelModule> All => [.. CoreModules, .. CudaAttentionKernels.Modules];
+
+    /// <summary>The module called <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">no such module.</exception>
+    public static KernelModule Get(string name) =>
+        All.FirstOrDefault(m => m.Name == name) ?? throw new KeyNotFoundException($"no CUDA module '{name}' in the catalog (have: {string.Join(", ", All.Select(m => m.Name))})");
+}
