@@ -1,3 +1,5 @@
+using Locus.Engine.Graph;
+
 namespace Locus.Kernels.Reference;
 
 /// <summary>Registers this op family's kernels (see the family list in src/Kernels/README.md).</summary>
@@ -7,5 +9,9 @@ public static partial class ReferenceMatrixKernels
     public static void Register(KernelTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
+        table.Add(OpKind.Linear, Linear);
+        table.Add(OpKind.MatMul, MatMul);
+        table.Add(OpKind.Attention, Attention);
+        table.Add(OpKind.AttentionCapture, AttentionCapture);
     }
 }
