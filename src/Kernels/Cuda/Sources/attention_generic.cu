@@ -17,7 +17,7 @@ struct FaParams
     long long bias_sb, bias_sh, bias_sq;
     int B, H, Nq, Nk, D, Dv;
     float scale, region_bias;
-    int grag_count, is_bf16;
+    int grag_count, is_bf16, bias_bf16, pad0;
     int grag_k0[GA_MAX_GRAG], grag_k1[GA_MAX_GRAG], grag_r0[GA_MAX_GRAG], grag_r1[GA_MAX_GRAG];
 };
 
@@ -29,7 +29,7 @@ struct FaCaptureParams
     int D, is_bf16, pad;
 };
 
-// GRAG helper argument; 112 bytes. mu [B·H, G, D] f32, m [B·H, G, Nq] f32.
+// GRAG helper argument; 128 bytes. mu [B·H, G, D] f32, m [B·H, G, Nq] f32.
 struct GaGragParams
 {
     const void* q; const void* k; float* mu; float* m;
@@ -113,9 +113,9 @@ extern "C" __global__ void __launch_bounds__(128) attention_generic_fwd(FaParams
         if (p.bias)
         {
             size_t bi = (size_t)(b * p.bias_sb + h * p.bias_sh + i * p.bias_sq) + j;
-            x += bf ? ga_ld(p.bias, bi, 1) : ga_ld(p.bias, bi, 0);
+            x += ga_ld(p.bias, bi, p.bias_bf16);
         }
-        if (regionRow && p.col_mask[j] == 1.0f) x += p.region_bias;
+        if (regionRow && p.col_mask[j] != 0.0f) x += p.region_bias;
         if (x == GA_NEG_INF) continue;                            // contributes exactly 0
         if (x > m)
         {
@@ -145,7 +145,12 @@ extern "C" __global__ void __launch_bounds__(128) attention_generic_fwd(FaParams
     if (lane == 0)
     {
         p.lse[(size_t)bh * p.Nq + i] = l > 0.f ? m + logf(l) : GA_NEG_INF;
-        if (!(l > 0.f) && p.err_flag) atomicOr(p.err_flag, 1);
+        if (!(l > 0.f) && p.err_flag)
+        {
+            long long row = (long long)bh * p.Nq + i;
+            atomicOr(p.err_flag, 1);
+            atomicMin(p.err_flag + 1, (int)(row < 0x7fffffffLL ? row : 0x7fffffffLL));
+        }
     }
 }
 

@@ -5,14 +5,14 @@
 // flash_attention_capture_d64 / _d128. Variant macros (-D), one catalog module per combination:
 //   FA_HAS_BIAS  0 | 1             additive bias (f32 or bf16 per FaParams.bias_bf16), broadcast strides in FaParams
 //   FA_HAS_GRAG  0 | 1             GRAG in logit form: s' = δ·s + (λ−δ)·m_g(i) on the group's rows × keys
-//   FA_HAS_REGION 0 | 1            region bias on rows with rowMask = 0 × columns with colMask = 1
+//   FA_HAS_REGION 0 | 1            region bias on rows with rowMask = 0 × columns with colMask ≠ 0
 //
 // Tile design (cuda-interop.md §4.2): grid (⌈Nq/64⌉, B·H), 128 threads, each warp owns 16 query rows.
 // Q fragments stay in registers; K and V tiles of 64 × (D + 8) bf16 in shared memory (the +16 B row pad makes
 // ldmatrix conflict-free), loaded with cp.async (zero-fill past N); V(j) loads while S = Q·K(j)ᵀ runs and
 // K(j+1) loads while O += P·V(j) runs. Softmax in the log2 domain with ex2.approx; f32 accumulators.
 // Outputs: o [B, H, Nq, D] bf16 and lse [B, H, Nq] f32 (natural log). A row with no finite logit gets o = 0,
-// lse = −inf and raises bit 0 of *err_flag (the launcher turns it into an exception).
+// lse = −inf, sets err_flag[0] = 1 and err_flag[1] = min row index (the launcher turns it into an exception).
 
 #ifndef FA_HAS_BIAS
 #define FA_HAS_BIAS 0
@@ -26,8 +26,11 @@
 #ifndef FA_WITH_CAPTURE
 #define FA_WITH_CAPTURE 0
 #endif
-#ifndef FA_MIN_BLOCKS
-#define FA_MIN_BLOCKS 1
+// FA_MIN_BLOCKS (optional): minimum resident blocks per SM for the forward (register cap); unset = compiler's choice.
+#ifdef FA_MIN_BLOCKS
+#define FA_FWD_BOUNDS FA_FWD_BOUNDS
+#else
+#define FA_FWD_BOUNDS __launch_bounds__(FA_THREADS)
 #endif
 
 #define FA_BQ 64
@@ -87,6 +90,12 @@ __device__ __forceinline__ float fa_ex2(float x) { float y; asm("ex2.approx.ftz.
 __device__ __forceinline__ fa_u32 fa_pack(float lo, float hi)
 {
     fa_u32 r; asm("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(r) : "f"(hi), "f"(lo)); return r;
+}
+// err[0] |= 1 and err[1] = min(err[1], row) for a row with no finite logit (row = bh·Nq + i; the launcher presets err[1] large).
+__device__ __forceinline__ void fa_flag_row(int* err, long long row)
+{
+    atomicOr(err, 1);
+    atomicMin(err + 1, (int)(row < 0x7fffffffLL ? row : 0x7fffffffLL));
 }
 __device__ __forceinline__ float fa_bf2f(fa_bf16 x) { return __uint_as_float(((fa_u32)x) << 16); }
 
@@ -163,7 +172,7 @@ __device__ __forceinline__ void fa_apply_mods(const FaParams& p, float (&x)[8][4
             for (int c2 = 0; c2 < 2; ++c2)
             {
                 int col = k0 + 8 * n + 2 * t + c2;
-                if (col < p.Nk && p.col_mask[col] == 1.0f)
+                if (col < p.Nk && p.col_mask[col] != 0.0f)
                 {
                     if (regionRowA) x[n][c2] += rbias;
                     if (regionRowB) x[n][2 + c2] += rbias;
@@ -331,12 +340,12 @@ __device__ __forceinline__ void fa_forward(const FaParams& p)
         if (ra < p.Nq)
         {
             p.lse[(size_t)bh * p.Nq + ra] = lA > 0.f ? (mA + __log2f(lA)) * FA_LN2 : FA_NEG_INF;
-            if (!(lA > 0.f) && p.err_flag) atomicOr(p.err_flag, 1);
+            if (!(lA > 0.f) && p.err_flag) fa_flag_row(p.err_flag, (long long)bh * p.Nq + ra);
         }
         if (rb < p.Nq)
         {
             p.lse[(size_t)bh * p.Nq + rb] = lB > 0.f ? (mB + __log2f(lB)) * FA_LN2 : FA_NEG_INF;
-            if (!(lB > 0.f) && p.err_flag) atomicOr(p.err_flag, 1);
+            if (!(lB > 0.f) && p.err_flag) fa_flag_row(p.err_flag, (long long)bh * p.Nq + rb);
         }
     }
 }
@@ -421,9 +430,9 @@ __device__ __forceinline__ void fa_capture(const FaCaptureParams& p)
 
 #endif
 
-extern "C" __global__ void __launch_bounds__(FA_THREADS, FA_MIN_BLOCKS) flash_attention_fwd_d64(FaParams p) { fa_forward<64>(p); }
-extern "C" __global__ void __launch_bounds__(FA_THREADS, FA_MIN_BLOCKS) flash_attention_fwd_d128(FaParams p) { fa_forward<128>(p); }
+extern "C" __global__ void FA_FWD_BOUNDS flash_attention_fwd_d64(const __grid_constant__ FaParams p) { fa_forward<64>(p); }
+extern "C" __global__ void FA_FWD_BOUNDS flash_attention_fwd_d128(const __grid_constant__ FaParams p) { fa_forward<128>(p); }
 #if FA_WITH_CAPTURE
-extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture_d64(FaCaptureParams p) { fa_capture<64>(p); }
-extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture_d128(FaCaptureParams p) { fa_capture<128>(p); }
+extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture_d64(const __grid_constant__ FaCaptureParams p) { fa_capture<64>(p); }
+extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture_d128(const __grid_constant__ FaCaptureParams p) { fa_capture<128>(p); }
 #endif
