@@ -1,0 +1,215 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Locus.Engine.Graph;
+using Locus.Kernels.Reference.Editing;
+
+namespace Locus.Kernels.Cpu.Editing;
+
+/// <summary>
+/// k-means on the CPU with the semantics of <see cref="KMeansReference"/> (same seeding bit-for-bit, same empty-cluster
+/// rule, same early stop). Assignment: score(i, j) = ‖c_j‖² − 2·x_i·c_j from f32 Vector256 dot products, four
+/// centroids per pass over x_i, points split across threads (argmin ties → lowest j; ‖x_i‖² is added only for the
+/// distances used by empty-cluster relocation). Update: double sums per column block, blocks across threads, so the
+/// result does not depend on the thread count.
+/// </summary>
+internal static class CpuKMeans
+{
+    private const int PointsPerTask = 64;
+    private const int ColumnsPerTask = 64;
+
+    /// <summary>k-means++ seeding (shared with the reference) then <see cref="Lloyd"/>.</summary>
+    public static KMeansResult Run(Node node, float[] points, int n, int d, int k, int iterations, ulong seed)
+    {
+        EditingChecks.RequireFinite(node, points, d);
+        var seeds = KMeansSeeding.Seed(points, n, d, k, seed, parallel: true);
+        var init = new float[(long)k * d];
+        for (int j = 0; j < k; j++)
+        {
+            Array.Copy(points, (long)seeds[j] * d, init, (long)j * d, d);
+        }
+        return Lloyd(points, n, d, init, iterations);
+    }
+
+    /// <summary>Lloyd iterations from initial centroids [K, D] (not modified); see <see cref="KMeansReference.Lloyd"/>.</summary>
+    public static KMeansResult Lloyd(float[] points, int n, int d, ReadOnlySpan<float> initialCentroids, int iterations)
+    {
+        if (n < 1 || d < 1 || points.Length != (long)n * d)
+        {
+            throw new ArgumentOutOfRangeException(nameof(points), $"points has {points.Length} values, expected N·D = {n}·{d} (N, D ≥ 1)");
+        }
+        if (initialCentroids.Length == 0 || initialCentroids.Length % d != 0 || initialCentroids.Length / d > n)
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialCentroids), $"initialCentroids has {initialCentroids.Length} values, expected K·{d} with 1 ≤ K ≤ {n}");
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(iterations);
+        int k = initialCentroids.Length / d;
+        var c = initialCentroids.ToArray();
+        var xnorm = new float[n];
+        ForRanges(n, PointsPerTask, (a, b) =>
+        {
+            for (int i = a; i < b; i++)
+            {
+                xnorm[i] = Dot(points.AsSpan(i * d, d), points.AsSpan(i * d, d));
+            }
+        });
+        var labels = new int[n];
+        var dist = new double[n];
+        int[]? previous = null;
+        bool moved = false;
+        int assignments = 0;
+        for (int it = 0; it < iterations; it++)
+        {
+            Assign(points, xnorm, n, d, c, k, labels, dist);
+            assignments++;
+            if (previous is not null && !moved && labels.AsSpan().SequenceEqual(previous))
+            {
+                return new KMeansResult(labels, c, assignments);
+            }
+            previous = (int[])labels.Clone();
+            moved = Update(points, n, d, c, k, labels, dist);
+        }
+        Assign(points, xnorm, n, d, c, k, labels, dist);
+        return new KMeansResult(labels, c, assignments + 1);
+    }
+
+    private static void Assign(float[] x, float[] xnorm, int n, int d, float[] c, int k, int[] labels, double[] dist)
+    {
+        var cnorm = new float[k];
+        for (int j = 0; j < k; j++)
+        {
+            cnorm[j] = Dot(c.AsSpan(j * d, d), c.AsSpan(j * d, d));
+        }
+        ForRanges(n, PointsPerTask, (a, b) =>
+        {
+            Span<float> dots = stackalloc float[4];
+            for (int i = a; i < b; i++)
+            {
+                var xi = x.AsSpan(i * d, d);
+                float best = float.PositiveInfinity;
+                int arg = 0;
+                for (int j0 = 0; j0 < k; j0 += 4)
+                {
+                    int count = Math.Min(4, k - j0);
+                    Dot4(xi, c, j0, count, d, dots);
+                    for (int q = 0; q < count; q++)
+                    {
+                        float score = cnorm[j0 + q] - 2 * dots[q];
+                        if (score < best)
+                        {
+                            best = score;
+                            arg = j0 + q;
+                        }
+                    }
+                }
+                labels[i] = arg;
+                dist[i] = Math.Max((double)xnorm[i] + best, 0);
+            }
+        });
+    }
+
+    private static bool Update(float[] x, int n, int d, float[] c, int k, int[] labels, double[] dist)
+    {
+        var sums = new double[(long)k * d];
+        var counts = new int[k];
+        foreach (int j in labels)
+        {
+            counts[j]++;
+        }
+        ForRanges(d, ColumnsPerTask, (a, b) =>
+        {
+            for (int i = 0; i < n; i++)
+            {
+                int row = i * d;
+                int dst = labels[i] * d;
+                for (int e = a; e < b; e++)
+                {
+                    sums[dst + e] += x[row + e];
+                }
+            }
+        });
+        bool moved = EmptyClusters.Relocate(x, n, d, k, labels, dist, sums, counts);
+        for (int j = 0; j < k; j++)
+        {
+            if (counts[j] > 0)
+            {
+                for (int e = 0; e < d; e++)
+                {
+                    c[j * d + e] = (float)(sums[j * d + e] / counts[j]);
+                }
+            }
+        }
+        return moved;
+    }
+
+    // dots[q] = x · c[j0 + q] for q < count, one pass over x.
+    private static void Dot4(ReadOnlySpan<float> x, float[] c, int j0, int count, int d, Span<float> dots)
+    {
+        if (count < 4)
+        {
+            for (int q = 0; q < count; q++)
+            {
+                dots[q] = Dot(x, c.AsSpan((j0 + q) * d, d));
+            }
+            return;
+        }
+        ref float rx = ref MemoryMarshal.GetReference(x);
+        ref float r0 = ref c[j0 * d];
+        ref float r1 = ref c[(j0 + 1) * d];
+        ref float r2 = ref c[(j0 + 2) * d];
+        ref float r3 = ref c[(j0 + 3) * d];
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        int e = 0;
+        for (; e + 8 <= d; e += 8)
+        {
+            var v = Vector256.LoadUnsafe(ref rx, (nuint)e);
+            a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref r0, (nuint)e), a0);
+            a1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref r1, (nuint)e), a1);
+            a2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref r2, (nuint)e), a2);
+            a3 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref r3, (nuint)e), a3);
+        }
+        float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
+        for (; e < d; e++)
+        {
+            float v = x[e];
+            s0 += v * c[j0 * d + e];
+            s1 += v * c[(j0 + 1) * d + e];
+            s2 += v * c[(j0 + 2) * d + e];
+            s3 += v * c[(j0 + 3) * d + e];
+        }
+        dots[0] = s0;
+        dots[1] = s1;
+        dots[2] = s2;
+        dots[3] = s3;
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        ref float ra = ref MemoryMarshal.GetReference(a);
+        ref float rb = ref MemoryMarshal.GetReference(b);
+        Vector256<float> acc0 = default, acc1 = default;
+        int e = 0;
+        for (; e + 16 <= a.Length; e += 16)
+        {
+            acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ra, (nuint)e), Vector256.LoadUnsafe(ref rb, (nuint)e), acc0);
+            acc1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ra, (nuint)e + 8), Vector256.LoadUnsafe(ref rb, (nuint)e + 8), acc1);
+        }
+        float s = Vector256.Sum(acc0 + acc1);
+        for (; e < a.Length; e++)
+        {
+            s += a[e] * b[e];
+        }
+        return s;
+    }
+
+    // Calls body(begin, end) over [0, count) in chunks of `chunk`, in parallel when there is more than one chunk.
+    private static void ForRanges(int count, int chunk, Action<int, int> body)
+    {
+        int tasks = (count + chunk - 1) / chunk;
+        if (tasks <= 1)
+        {
+            body(0, count);
+            return;
+        }
+        Parallel.For(0, tasks, t => body(t * chunk, Math.Min(count, (t + 1) * chunk)));
+    }
+}
