@@ -74,7 +74,7 @@ __device__ __forceinline__ float ga_warp_sum(float x)
 
 // One warp per query row, 4 rows per block: grid (⌈Nq/4⌉, B·H), 128 threads. Each lane holds channels lane + 32u.
 // Logit (natural units): x = scale·q·k; GRAG x = δ·x + (λ−δ)·m_g(i) on the group's rows × keys; + bias; + region bias.
-extern "C" __global__ void __launch_bounds__(128) attention_generic_fwd(FaParams p)
+extern "C" __global__ void attention_generic_fwd(FaParams p)
 {
     const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     const int i = blockIdx.x * 4 + warp, bh = blockIdx.y;
@@ -155,7 +155,7 @@ extern "C" __global__ void __launch_bounds__(128) attention_generic_fwd(FaParams
 }
 
 // One thread per block element (b, r, c): out = acc + w·(1/H)·Σ_h exp(scale·q·k − lse). Grid (⌈rows·cols/256⌉, B), 256 threads.
-extern "C" __global__ void __launch_bounds__(256) attention_generic_capture(FaCaptureParams p)
+extern "C" __global__ void attention_generic_capture(FaCaptureParams p)
 {
     const long long e = (long long)blockIdx.x * 256 + threadIdx.x;
     const int b = blockIdx.y;
@@ -180,7 +180,7 @@ extern "C" __global__ void __launch_bounds__(256) attention_generic_capture(FaCa
 
 // μ[bh, g, d] = mean of k[bh, j, d] over j ∈ [k0_g, k1_g), f32, deterministic (fixed slice order).
 // Grid (B·H, G), 256 threads; requires D ≤ 256.
-extern "C" __global__ void __launch_bounds__(256) attention_grag_mean(GaGragParams p)
+extern "C" __global__ void attention_grag_mean(GaGragParams p)
 {
     __shared__ float part[256];
     const int bh = blockIdx.x, g = blockIdx.y, tid = threadIdx.x;
@@ -201,7 +201,7 @@ extern "C" __global__ void __launch_bounds__(256) attention_grag_mean(GaGragPara
 }
 
 // m[bh, g, i] = scale · q[bh, i, :] · μ[bh, g, :] (f32). One warp per row: grid (⌈Nq/4⌉, B·H), 128 threads.
-extern "C" __global__ void __launch_bounds__(128) attention_grag_rowdot(GaGragParams p)
+extern "C" __global__ void attention_grag_rowdot(GaGragParams p)
 {
     const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     const int i = blockIdx.x * 4 + warp, bh = blockIdx.y;
@@ -220,7 +220,7 @@ extern "C" __global__ void __launch_bounds__(128) attention_grag_rowdot(GaGragPa
 // 2×2 average pooling of both axes of a captured image × image block: rows and columns are tokens of a gh × gw grid;
 // out[b, pr, pc] = acc + w · (1/16) Σ_{dy,dx,ey,ex} src[b, (2py+dy)·gw + 2px+dx, (2qy+ey)·gw + 2qx+ex].
 // Grid (⌈P²/256⌉, B) with P = gh·gw/4, 256 threads.
-extern "C" __global__ void __launch_bounds__(256) attention_pool2x2(GaPoolParams p)
+extern "C" __global__ void attention_pool2x2(GaPoolParams p)
 {
     const int pw = p.gw / 2, P = (p.gh / 2) * pw, n = p.gh * p.gw;
     const long long e = (long long)blockIdx.x * 256 + threadIdx.x;

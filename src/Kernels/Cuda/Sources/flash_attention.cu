@@ -26,12 +26,8 @@
 #ifndef FA_WITH_CAPTURE
 #define FA_WITH_CAPTURE 0
 #endif
-// FA_MIN_BLOCKS (optional): minimum resident blocks per SM for the forward (register cap); unset = compiler's choice.
-#ifdef FA_MIN_BLOCKS
-#define FA_FWD_BOUNDS FA_FWD_BOUNDS
-#else
-#define FA_FWD_BOUNDS __launch_bounds__(FA_THREADS)
-#endif
+// No __launch_bounds__ (entries stay `extern "C" __global__ void name(`): the kernels launch with 128 threads, so ptxas may
+// use up to 255 registers; cap them for occupancy experiments with --maxrregcount=N (e.g. 168 for 3 blocks/SM at D = 128).
 
 #define FA_BQ 64
 #define FA_BK 64
@@ -430,9 +426,9 @@ __device__ __forceinline__ void fa_capture(const FaCaptureParams& p)
 
 #endif
 
-extern "C" __global__ void FA_FWD_BOUNDS flash_attention_fwd_d64(const __grid_constant__ FaParams p) { fa_forward<64>(p); }
-extern "C" __global__ void FA_FWD_BOUNDS flash_attention_fwd_d128(const __grid_constant__ FaParams p) { fa_forward<128>(p); }
+extern "C" __global__ void flash_attention_fwd_d64(const __grid_constant__ FaParams p) { fa_forward<64>(p); }
+extern "C" __global__ void flash_attention_fwd_d128(const __grid_constant__ FaParams p) { fa_forward<128>(p); }
 #if FA_WITH_CAPTURE
-extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture_d64(const __grid_constant__ FaCaptureParams p) { fa_capture<64>(p); }
-extern "C" __global__ void __launch_bounds__(FA_THREADS) flash_attention_capture_d128(const __grid_constant__ FaCaptureParams p) { fa_capture<128>(p); }
+extern "C" __global__ void flash_attention_capture_d64(const __grid_constant__ FaCaptureParams p) { fa_capture<64>(p); }
+extern "C" __global__ void flash_attention_capture_d128(const __grid_constant__ FaCaptureParams p) { fa_capture<128>(p); }
 #endif
