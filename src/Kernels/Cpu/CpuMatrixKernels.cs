@@ -1,3 +1,6 @@
+using Locus.Engine.Graph;
+using Locus.Kernels.Cpu.Attention;
+
 namespace Locus.Kernels.Cpu;
 
 /// <summary>Registers this op family's kernels (see the family list in src/Kernels/README.md).</summary>
@@ -7,5 +10,9 @@ public static partial class CpuMatrixKernels
     public static void Register(KernelTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
+        table.Add(OpKind.Linear, Linear);
+        table.Add(OpKind.MatMul, MatMul);
+        table.Add(OpKind.Attention, FlashAttention.Run);
+        table.Add(OpKind.AttentionCapture, AttentionCaptureKernel.Run);
     }
 }
