@@ -169,13 +169,16 @@ public static partial class OpCases
         }
         foreach (var op in new[] { OpKind.Dilate, OpKind.Erode })
         {
-            foreach (var (shape, radius, elliptical, density) in new[]
+            // Densities are for Dilate; Erode gets 1 − p, so neither saturates to all-set or all-clear.
+            foreach (var (shape, radius, elliptical, p) in new[]
             {
-                (new Shape(1, 13, 17), 1, false, 0.15), (new Shape(1, 13, 17), 1, true, 0.85), (new Shape(2, 11, 9), 2, true, 0.1),
-                (new Shape(2, 11, 9), 3, false, 0.9), (new Shape(1, 5, 6), 0, true, 0.5), (new Shape(2, 9, 11), 20, true, 0.03),
-                (new Shape(1, 1), 2, false, 1.0), (new Shape(4, 64, 64), 2, true, 0.05), (new Shape(1, 16, 16), 4, true, -1),
+                (new Shape(1, 13, 17), 1, false, 0.15), (new Shape(1, 13, 17), 1, true, 0.25), (new Shape(2, 11, 9), 2, true, 0.1),
+                (new Shape(2, 11, 9), 3, false, 0.03), (new Shape(1, 5, 6), 0, true, 0.5), (new Shape(2, 19, 23), 5, true, 0.01),
+                (new Shape(1, 1), 2, false, 1.0), (new Shape(4, 64, 64), 2, true, 0.05), (new Shape(2, 30, 30), 40, true, 0.002),
+                (new Shape(1, 16, 16), 1, true, -1),
             })
             {
+                double density = p < 0 ? p : op == OpKind.Dilate ? p : 1 - p;
                 string data = density < 0 ? "normal" : $"binary p={density}";
                 yield return new OpCase($"{op}(type=f32, shape={shape}, radius={radius}, element={(elliptical ? "ellipse" : "square")}, data={data})", op, g =>
                 {

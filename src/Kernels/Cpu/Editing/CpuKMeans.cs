@@ -12,13 +12,14 @@ namespace Locus.Kernels.Cpu.Editing;
 /// distances used by empty-cluster relocation). Update: double sums per column block, blocks across threads, so the
 /// result does not depend on the thread count.
 /// </summary>
-internal static class CpuKMeans
+public static class CpuKMeans
 {
     private const int PointsPerTask = 64;
     private const int ColumnsPerTask = 64;
 
-    /// <summary>k-means++ seeding (shared with the reference) then <see cref="Lloyd"/>.</summary>
-    public static KMeansResult Run(Node node, float[] points, int n, int d, int k, int iterations, ulong seed)
+    /// <summary>k-means++ seeding (shared with the reference) then <see cref="Lloyd"/>; <paramref name="node"/> names errors.</summary>
+    /// <exception cref="ArgumentException">a point is NaN or infinite.</exception>
+    internal static KMeansResult Run(Node node, float[] points, int n, int d, int k, int iterations, ulong seed)
     {
         EditingChecks.RequireFinite(node, points, d);
         var seeds = KMeansSeeding.Seed(points, n, d, k, seed, parallel: true);
@@ -30,9 +31,14 @@ internal static class CpuKMeans
         return Lloyd(points, n, d, init, iterations);
     }
 
-    /// <summary>Lloyd iterations from initial centroids [K, D] (not modified); see <see cref="KMeansReference.Lloyd"/>.</summary>
-    public static KMeansResult Lloyd(float[] points, int n, int d, ReadOnlySpan<float> initialCentroids, int iterations)
+    /// <summary>
+    /// Lloyd iterations from initial centroids [K, D] (not modified); see <see cref="KMeansReference.Lloyd"/>.
+    /// <paramref name="stopWhenStable"/> = false runs every round even after the labels repeat (same result; for timing).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">sizes disagree or iterations &lt; 0.</exception>
+    public static KMeansResult Lloyd(float[] points, int n, int d, ReadOnlySpan<float> initialCentroids, int iterations, bool stopWhenStable = true)
     {
+        ArgumentNullException.ThrowIfNull(points);
         if (n < 1 || d < 1 || points.Length != (long)n * d)
         {
             throw new ArgumentOutOfRangeException(nameof(points), $"points has {points.Length} values, expected N·D = {n}·{d} (N, D ≥ 1)");
@@ -61,7 +67,7 @@ internal static class CpuKMeans
         {
             Assign(points, xnorm, n, d, c, k, labels, dist);
             assignments++;
-            if (previous is not null && !moved && labels.AsSpan().SequenceEqual(previous))
+            if (stopWhenStable && previous is not null && !moved && labels.AsSpan().SequenceEqual(previous))
             {
                 return new KMeansResult(labels, c, assignments);
             }
