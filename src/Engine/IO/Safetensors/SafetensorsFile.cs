@@ -13,14 +13,16 @@ public sealed unsafe class SafetensorsFile : IDisposable
 {
     private readonly MemoryMappedFile? _map;
     private readonly MemoryMappedViewAccessor? _view;
+    private readonly byte[]? _pinned;
     private readonly byte* _base;
     private readonly long _length;
     private readonly Dictionary<string, TensorEntry> _byName;
     private bool _disposed;
 
-    private SafetensorsFile(string path, MemoryMappedFile? map, MemoryMappedViewAccessor? view, byte* basePointer, long length)
+    private SafetensorsFile(string path, MemoryMappedFile? map, MemoryMappedViewAccessor? view, byte* basePointer, long length, byte[]? pinned = null)
     {
         Path = path;
+        _pinned = pinned;
         _map = map;
         _view = view;
         _base = basePointer;
@@ -93,6 +95,21 @@ public sealed unsafe class SafetensorsFile : IDisposable
         return new SafetensorsFile(path, map, view, pointer, length);
     }
 
+    /// <summary>
+    /// Parses an in-memory copy of a file (same validation as <see cref="Open"/>); <paramref name="path"/> only
+    /// names it in messages. Used by tests and fuzzing, where mapping thousands of files would dominate.
+    /// </summary>
+    internal static SafetensorsFile FromBytes(ReadOnlySpan<byte> bytes, string path)
+    {
+        byte[] pinned = GC.AllocateUninitializedArray<byte>(Math.Max(bytes.Length, 1), pinned: true);
+        bytes.CopyTo(pinned);
+        // SAFETY: the array lives on the pinned object heap and is referenced by the instance, so the pointer stays valid.
+        fixed (byte* p = pinned)
+        {
+            return new SafetensorsFile(path, null, null, p, bytes.Length, pinned);
+        }
+    }
+
     /// <summary>Looks a tensor up by name.</summary>
     public bool TryGet(string name, out TensorEntry entry)
     {
@@ -148,5 +165,6 @@ public sealed unsafe class SafetensorsFile : IDisposable
             _view.Dispose();
         }
         _map?.Dispose();
+        GC.KeepAlive(_pinned);
     }
 }
