@@ -1,0 +1,90 @@
+using Locus.Engine.Backends;
+using Locus.Engine.Graph;
+using Locus.Engine.IO;
+using Locus.Engine.Tensors;
+using Locus.Models.Common;
+
+namespace Locus.Models.MmDit;
+
+/// <summary>
+/// One planned transformer graph bound to a backend and a checkpoint: build once, then <see cref="Run"/> per step
+/// (per-step scalars and RoPE tables are inputs). Binding checks that every checkpoint tensor is used.
+/// </summary>
+public sealed class TransformerSession : IDisposable
+{
+    private TransformerSession(Executor executor, Node output, SequenceLayout sequence)
+    {
+        Executor = executor;
+        Output = output;
+        Sequence = sequence;
+    }
+
+    /// <summary>The executor (inputs by fixture name; see the model classes).</summary>
+    public Executor Executor { get; }
+
+    /// <summary>The <c>sample</c> node.</summary>
+    public Node Output { get; }
+
+    /// <summary>Token counts.</summary>
+    public SequenceLayout Sequence { get; }
+
+    /// <summary>Builds and binds a Flux transformer.</summary>
+    /// <exception cref="WeightLoadException">Missing, mis-shaped or unused checkpoint tensors.</exception>
+    public static TransformerSession Flux(FluxTransformerConfig config, WeightStore store, SequenceLayout seq, IBackend backend, DType dtype, GragOptions? grag = null)
+    {
+        var g = new GraphBuilder();
+        var output = new FluxTransformer(config).Build(g, new WeightStoreCatalog(store), seq, dtype, grag);
+        return Bind(g, output, store, backend, seq);
+    }
+
+    /// <summary>Builds and binds a Qwen-Image transformer.</summary>
+    /// <exception cref="WeightLoadException">Missing, mis-shaped or unused checkpoint tensors.</exception>
+    public static TransformerSession Qwen(QwenImageTransformerConfig config, WeightStore store, SequenceLayout seq, IBackend backend, DType dtype, bool textMask, GragOptions? grag = null)
+    {
+        var g = new GraphBuilder();
+        var output = new QwenImageTransformer(config).Build(g, new WeightStoreCatalog(store), seq, dtype, textMask, grag);
+        return Bind(g, output, store, backend, seq);
+    }
+
+    /// <summary>Sets every graph input from <paramref name="inputs"/> (by name), runs, and returns <c>sample</c> as f32.</summary>
+    /// <exception cref="ArgumentException">A graph input is missing from <paramref name="inputs"/> or has the wrong shape.</exception>
+    public HostTensor Run(IReadOnlyDictionary<string, HostTensor> inputs, NodeCallback? callback = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        foreach (var input in Executor.Graph.Inputs)
+        {
+            if (!inputs.TryGetValue(input.Name, out var value))
+            {
+                throw new ArgumentException($"input '{input.Name}' {input.Desc} is required but was not given", nameof(inputs));
+            }
+            Executor.SetInput(input.Name, value);
+        }
+        Executor.Run(callback, cancellationToken);
+        var result = Executor.Read(Output);
+        return result.DType == DType.F32 ? result : result.ConvertTo(DType.F32);
+    }
+
+    public void Dispose() => Executor.Dispose();
+
+    private static TransformerSession Bind(GraphBuilder g, Node output, WeightStore store, IBackend backend, SequenceLayout seq)
+    {
+        var graph = g.Build(output);
+        var executor = new Executor(graph, backend, store);
+        try
+        {
+            // Keys the model declared (names and shapes checked) but whose values cannot reach the output, e.g. the
+            // text-only weights of Qwen's last block, are used by the model even though the pruned graph skips them.
+            var unused = store.UnusedKeys().Where(k => !g.Weights.ContainsKey(k[store.KeyPrefix.Length..])).ToArray();
+            if (unused.Length > 0)
+            {
+                throw new WeightLoadException($"{store.Path}: {unused.Length} tensor(s) not used by the model: {string.Join(", ", unused.Take(20))}");
+            }
+        }
+        catch
+        {
+            executor.Dispose();
+            throw;
+        }
+        return new TransformerSession(executor, output, seq);
+    }
+}
