@@ -6,7 +6,7 @@ using Locus.Kernels.Reference;
 namespace Locus.Kernels.Parity;
 
 /// <summary>Runs <see cref="OpCase"/>s on a backend and on the reference, and compares (shared by xunit and <c>locus parity</c>).</summary>
-public static class ParityRunner
+public static partial class ParityRunner
 {
     /// <summary>Seed of the input data (fixed so failures reproduce).</summary>
     public const int DefaultSeed = 20230828;
@@ -25,15 +25,25 @@ public static class ParityRunner
         {
             return new ParityResult(c.Name, target.Name, ParityStatus.Skipped, 0, 0, why!);
         }
-        var expected = Evaluate(graph, reference, inputs, outputs);
+        var referenceGuard = new GuardedBackend(reference);
+        var expected = Evaluate(graph, referenceGuard, inputs, outputs);
+        if (referenceGuard.Violation is { } refBad)
+        {
+            return Fail(c, target, "reference: " + refBad);
+        }
         HostTensor[] actual;
+        var guard = new GuardedBackend(target);
         try
         {
-            actual = Evaluate(graph, target, inputs, outputs);
+            actual = Evaluate(graph, guard, inputs, outputs);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return new ParityResult(c.Name, target.Name, ParityStatus.Failed, double.NaN, double.NaN, $"threw {e.GetType().Name}: {e.Message}");
+        }
+        if (guard.Violation is { } bad0)
+        {
+            return Fail(c, target, bad0);
         }
         double worstNmse = 0, worstAbs = 0;
         for (int o = 0; o < outputs.Length; o++)
