@@ -1,9 +1,23 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
 
 namespace Locus.Benchmarks;
 
-/// <summary>Entry point: <c>dotnet run -c Release --project bench/Locus.Benchmarks -- --filter '*Gemm*'</c>.</summary>
+/// <summary>
+/// Entry point: <c>dotnet run -c Release --project bench/Locus.Benchmarks -- --filter '*Gemm*'</c>, or
+/// <c>-- quick [m n k [seconds]]</c> for a Stopwatch SGEMM comparison against OpenBLAS.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "quick")
+        {
+            int[] s = args.Skip(1).Take(3).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            double seconds = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 3;
+            QuickGemm.Run(s.Length == 3 ? s[0] : 1024, s.Length == 3 ? s[1] : 1024, s.Length == 3 ? s[2] : 1024, seconds);
+            return;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
 }

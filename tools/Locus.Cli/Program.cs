@@ -22,5 +22,6 @@ public static class Program
     private static IEnumerable<Command> Commands()
     {
         yield return InspectCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
