@@ -55,7 +55,7 @@ public static partial class OpCases
         // Well-separated blobs (centre spread ≫ noise), so float summation order cannot flip a label.
         foreach (var (n, d, k, iterations, magnitude) in new[]
         {
-            (40, 7, 3, 10, 1f), (64, 33, 5, 20, 1f), (1, 1, 1, 3, 1f), (300, 130, 8, 20, 1f), (50, 16, 4, 0, 1f), (60, 9, 3, 10, 1e3f),
+            (40, 7, 3, 10, 1f), (64, 33, 5, 20, 1f), (1, 1, 1, 3, 1f), (300, 130, 8, 20, 1f), (50, 16, 4, 0, 1f), (60, 9, 3, 10, 1e3f), (400, 40, 20, 15, 1f),
         })
         {
             var fill = BlobFill(k, magnitude);

@@ -1,21 +1,24 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Locus.Engine.Graph;
+using Locus.Kernels.Cpu.Gemm;
 using Locus.Kernels.Reference.Editing;
 
 namespace Locus.Kernels.Cpu.Editing;
 
 /// <summary>
 /// k-means on the CPU with the semantics of <see cref="KMeansReference"/> (same seeding bit-for-bit, same empty-cluster
-/// rule, same early stop). Assignment: score(i, j) = ‖c_j‖² − 2·x_i·c_j from f32 Vector256 dot products, four
-/// centroids per pass over x_i, points split across threads (argmin ties → lowest j; ‖x_i‖² is added only for the
-/// distances used by empty-cluster relocation). Update: double sums per column block, blocks across threads, so the
+/// rule, same early stop). Assignment: score(i, j) = ‖c_j‖² − 2·x_i·c_j (argmin ties → lowest j; ‖x_i‖² is added only
+/// for the distances used by empty-cluster relocation). The dots come from f32 Vector256 dot products (four centroids
+/// per pass over x_i, points split across threads) for K &lt; 16, and from one packed <see cref="Sgemm"/> X·Cᵀ for
+/// K ≥ 16, where the GEMM's register tile is filled. Update: double sums per column block, blocks across threads, so the
 /// result does not depend on the thread count.
 /// </summary>
 public static class CpuKMeans
 {
     private const int PointsPerTask = 64;
     private const int ColumnsPerTask = 64;
+    private const int GemmMinClusters = 16;
 
     /// <summary>k-means++ seeding (shared with the reference) then <see cref="Lloyd"/>; <paramref name="node"/> names errors.</summary>
     /// <exception cref="ArgumentException">a point is NaN or infinite.</exception>
@@ -85,32 +88,51 @@ public static class CpuKMeans
         {
             cnorm[j] = Dot(c.AsSpan(j * d, d), c.AsSpan(j * d, d));
         }
+        if (k >= GemmMinClusters)
+        {
+            // dots [N, K] = X [N, D] · Cᵀ by the packed SGEMM; pays once K fills the micro-kernel's columns.
+            var dots = new float[(long)n * k];
+            Sgemm.Multiply(n, k, d, x, d, c, d, transposeB: true, dots, k);
+            ForRanges(n, PointsPerTask, (a, b) =>
+            {
+                for (int i = a; i < b; i++)
+                {
+                    Pick(i, dots.AsSpan(i * k, k), cnorm, xnorm, labels, dist);
+                }
+            });
+            return;
+        }
         ForRanges(n, PointsPerTask, (a, b) =>
         {
-            Span<float> dots = stackalloc float[4];
+            Span<float> dots = stackalloc float[k];
             for (int i = a; i < b; i++)
             {
                 var xi = x.AsSpan(i * d, d);
-                float best = float.PositiveInfinity;
-                int arg = 0;
                 for (int j0 = 0; j0 < k; j0 += 4)
                 {
-                    int count = Math.Min(4, k - j0);
-                    Dot4(xi, c, j0, count, d, dots);
-                    for (int q = 0; q < count; q++)
-                    {
-                        float score = cnorm[j0 + q] - 2 * dots[q];
-                        if (score < best)
-                        {
-                            best = score;
-                            arg = j0 + q;
-                        }
-                    }
+                    Dot4(xi, c, j0, Math.Min(4, k - j0), d, dots.Slice(j0));
                 }
-                labels[i] = arg;
-                dist[i] = Math.Max((double)xnorm[i] + best, 0);
+                Pick(i, dots, cnorm, xnorm, labels, dist);
             }
         });
+    }
+
+    // label = argmin_j ‖c_j‖² − 2·x·c_j (ties → lowest j); dist = max(‖x‖² + that minimum, 0).
+    private static void Pick(int i, ReadOnlySpan<float> dots, float[] cnorm, float[] xnorm, int[] labels, double[] dist)
+    {
+        float best = float.PositiveInfinity;
+        int arg = 0;
+        for (int j = 0; j < dots.Length; j++)
+        {
+            float score = cnorm[j] - 2 * dots[j];
+            if (score < best)
+            {
+                best = score;
+                arg = j;
+            }
+        }
+        labels[i] = arg;
+        dist[i] = Math.Max((double)xnorm[i] + best, 0);
     }
 
     private static bool Update(float[] x, int n, int d, float[] c, int k, int[] labels, double[] dist)
