@@ -22,6 +22,7 @@ public static class Program
     private static IEnumerable<Command> Commands()
     {
         yield return InspectCommand.Create();
+        yield return ParityCommand.Create();
         yield return BenchCommand.Create();
     }
 }
