@@ -127,11 +127,50 @@ public sealed class KMeansTests
         Assert.Contains("points[2, 1]", e.Message, StringComparison.Ordinal);
     }
 
-    private static (int[] Labels, float[] Centroids) RunOp(Engine.Backends.IBackend backend, float[] points, int n, int d, int k, ulong seed)
+    [Theory]
+    [InlineData("reference", 5)]
+    [InlineData("cpu", 5)]
+    [InlineData("cpu", 17)]
+    public void KMeans_Converged_CentroidsAreMeansAndLabelsAreNearest(string backend, int k)
+    {
+        // Checked in double in the test: at a fixed point every centroid is the mean of its points and every label
+        // names the nearest centroid.
+        const int n = 240, d = 10;
+        var points = Uniform(n, d, seed: 8);
+        using var b = Backends.Create(backend);
+        var (labels, centroids) = RunOp(b, points, n, d, k, seed: 5, iterations: 200);
+        for (int j = 0; j < k; j++)
+        {
+            var members = Enumerable.Range(0, n).Where(i => labels[i] == j).ToArray();
+            Assert.NotEmpty(members);
+            for (int e = 0; e < d; e++)
+            {
+                double mean = members.Average(i => (double)points[i * d + e]);
+                Assert.True(Math.Abs(centroids[j * d + e] - mean) <= 1e-6, $"centroid {j}, dim {e}: {centroids[j * d + e]} vs mean {mean}");
+            }
+        }
+        for (int i = 0; i < n; i++)
+        {
+            var dist = Enumerable.Range(0, k).Select(j => Enumerable.Range(0, d).Sum(e => Math.Pow((double)points[i * d + e] - centroids[j * d + e], 2))).ToArray();
+            Assert.True(dist[labels[i]] <= dist.Min() + 1e-9, $"point {i}: label {labels[i]} at {dist[labels[i]]}, nearest {dist.Min()}");
+        }
+    }
+
+    [Fact]
+    public void Lloyd_CentroidCountNotMultipleOfD_ThrowsNamingTheArgument()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => KMeansReference.Lloyd(new float[12], 4, 3, new float[5], 3));
+        Assert.Equal("initialCentroids", e.ParamName);
+        var c = Assert.Throws<ArgumentOutOfRangeException>(() => CpuKMeans.Lloyd(new float[12], 4, 3, new float[5], 3));
+        Assert.Equal("initialCentroids", c.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => KMeansSeeding.Seed(new float[12], 4, 3, 5, 1));
+    }
+
+    private static (int[] Labels, float[] Centroids) RunOp(Engine.Backends.IBackend backend, float[] points, int n, int d, int k, ulong seed, int iterations = 20)
     {
         var outs = EditingTestHelpers.Run(backend, g =>
         {
-            var km = g.KMeans(g.Input("points", DType.F32, new Shape(n, d)), new KMeansParams(k, 20, seed));
+            var km = g.KMeans(g.Input("points", DType.F32, new Shape(n, d)), new KMeansParams(k, iterations, seed));
             return [km, g.Aux(km)];
         }, ("points", points));
         return (outs[0].Select(v => (int)v).ToArray(), outs[1]);

@@ -22,6 +22,7 @@ internal static unsafe class CpuFlowBlend
         if (output.DType != DType.F32)
         {
             var y = new float[output.Shape.ElementCount];
+            // SAFETY: pins managed arrays for the duration of the block only.
             fixed (float* px = HostMemory.ReadFloats(sources[0]), px0 = HostMemory.ReadFloats(sources[1]), pe = HostMemory.ReadFloats(sources[2]),
                 pm = HostMemory.ReadFloats(sources[3]), py = y)
             {
@@ -31,6 +32,7 @@ internal static unsafe class CpuFlowBlend
             HostMemory.WriteFloats(output, y);
             return;
         }
+        // SAFETY: the spans cover native host memory (pinning is a no-op); the pointers do not outlive the block.
         fixed (float* px = HostMemory.Dense<float>(sources[0]), px0 = HostMemory.Dense<float>(sources[1]), pe = HostMemory.Dense<float>(sources[2]),
             pm = HostMemory.Dense<float>(sources[3]), py = HostMemory.Dense<float>(output))
         {
