@@ -11,7 +11,11 @@ public static class InspectCommand
     {
         var file = new Argument<string>("file") { Description = "A .safetensors file, a *.safetensors.index.json, or a directory of them" };
         var command = new Command("inspect", "List each tensor (name, dtype, shape, bytes) and the parameter count.") { file };
-        command.SetAction(parse => CliErrors.Run(() => Run(parse.GetValue(file)!, Console.Out)));
+        command.SetAction(parse =>
+        {
+            var config = parse.InvocationConfiguration;
+            return CliErrors.Run(() => Run(parse.GetValue(file)!, config.Output), config.Error);
+        });
         return command;
     }
 
