@@ -24,5 +24,6 @@ public static class Program
         yield return InspectCommand.Create();
         yield return ParityCommand.Create();
         yield return BenchCommand.Create();
+        yield return KernelsCommand.Create();
     }
 }
