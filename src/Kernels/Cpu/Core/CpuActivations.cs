@@ -15,7 +15,7 @@ internal static unsafe class CpuActivations
         for (; i + 8 <= n; i += 8)
         {
             var v = Vector256.Load(x + i);
-            (v / (one + Vector256.Exp(-v))).Store(d + i);
+            (v / (one + Exp(-v))).Store(d + i);
         }
         for (; i < n; i++)
         {
@@ -36,7 +36,7 @@ internal static unsafe class CpuActivations
         {
             var v = Vector256.Load(x + i);
             var u = k * Vector256.FusedMultiplyAdd(c * v * v, v, v);
-            var t = one - (two / (Vector256.Exp(two * u) + one));
+            var t = one - (two / (Exp(two * u) + one));
             (half * v * (one + t)).Store(d + i);
         }
         for (; i < n; i++)
@@ -86,6 +86,32 @@ internal static unsafe class CpuActivations
         return p / q;
     }
 
+    /// <summary>
+    /// e^x (Cephes expf: x = n·ln2 + r, |r| ≤ ln2/2, degree-6 polynomial, 2ⁿ from the exponent bits), about 1 ulp;
+    /// x below −87.3 gives 0, x above 88.7 gives ≈ 3.4e38 (not ∞), NaN stays NaN.
+    /// </summary>
+    public static Vector256<float> Exp(Vector256<float> input)
+    {
+        var x = Vector256.Clamp(input, Vector256.Create(-87.33654f), Vector256.Create(88.72283f));
+        var n = Vector256.Round(x * Vector256.Create(1.44269504088896341f));
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-0.693359375f), x);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(2.12194440e-4f), r);
+        var p = Vector256.Create(1.9875691500E-4f);
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.3981999507E-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(8.3334519073E-3f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(4.1665795894E-2f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.6666665459E-1f));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(5.0000001201E-1f));
+        p = Vector256.FusedMultiplyAdd(p, r * r, r) + Vector256.Create(1f);
+        // 2ⁿ for n in [−126, 128): (n + 127) << 23; n = 128 only at the clamp bound, scaled in two steps.
+        var ni = Vector256.ConvertToInt32(n);
+        var half = ni >> 1;
+        var s1 = ((half + Vector256.Create(127)) << 23).AsSingle();
+        var s2 = ((ni - half + Vector256.Create(127)) << 23).AsSingle();
+        var result = Vector256.ConditionalSelect(Vector256.LessThan(input, Vector256.Create(-87.33654f)), Vector256<float>.Zero, p * s1 * s2);
+        return Vector256.ConditionalSelect(Vector256.Equals(input, input), result, input);
+    }
+
     /// <summary>d = e^(x − shift); returns Σ d (double).</summary>
     public static double ExpShiftSum(float* x, float shift, float* d, long n)
     {
@@ -94,7 +120,7 @@ internal static unsafe class CpuActivations
         long i = 0;
         for (; i + 8 <= n; i += 8)
         {
-            var e = Vector256.Exp(Vector256.Load(x + i) - s);
+            var e = Exp(Vector256.Load(x + i) - s);
             e.Store(d + i);
             acc += e;
         }
