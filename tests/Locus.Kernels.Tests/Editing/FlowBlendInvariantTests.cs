@@ -8,9 +8,11 @@ namespace Locus.Kernels.Tests.Editing;
 public sealed class FlowBlendInvariantTests
 {
     [Theory]
-    [InlineData("reference")]
-    [InlineData("cpu")]
-    public void FlowBlend_SigmaZeroBinaryMask_GivesX0OrXBitExact(string backend)
+    [InlineData("reference", DType.F32)]
+    [InlineData("cpu", DType.F32)]
+    [InlineData("reference", DType.BF16)]
+    [InlineData("cpu", DType.BF16)]
+    public void FlowBlend_SigmaZeroBinaryMask_GivesX0OrXBitExact(string backend, DType type)
     {
         // [2, 300, 37]: vector body + scalar tail, and enough tokens for the threaded CPU path.
         var shape = new Shape(2, 300, 37);
@@ -22,9 +24,12 @@ public sealed class FlowBlendInvariantTests
         using var b = Backends.Create(backend);
         var y = EditingTestHelpers.Run(b, g =>
         [
-            g.FlowBlend(g.Input("x", DType.F32, shape), g.Input("x0", DType.F32, shape), g.Input("noise", DType.F32, shape),
-                g.Input("mask", DType.F32, new Shape(2, 300, 1)), g.Input("sigma", DType.F32, new Shape(1))),
+            g.FlowBlend(g.Input("x", type, shape), g.Input("x0", type, shape), g.Input("noise", type, shape),
+                g.Input("mask", type, new Shape(2, 300, 1)), g.Input("sigma", DType.F32, new Shape(1))),
         ], ("x", x), ("x0", x0), ("noise", eps), ("mask", mask), ("sigma", [0f]))[0];
+        // The inputs as stored (bf16 rounds them once on upload).
+        x = HostTensor.FromFloats(type, shape, x).ToFloatArray();
+        x0 = HostTensor.FromFloats(type, shape, x0).ToFloatArray();
         for (int i = 0; i < y.Length; i++)
         {
             float expected = mask[i / 37] == 0 ? x0[i] : x[i];

@@ -14,8 +14,14 @@ public static class KMeansSeeding
 {
     /// <summary>Indices of the K seed points of <paramref name="points"/> [N, D] (row-major).</summary>
     /// <exception cref="ArgumentOutOfRangeException">k is not in [1, N] or the span is not N·D long.</exception>
-    public static int[] Seed(ReadOnlySpan<float> points, int n, int d, int k, ulong seed, bool parallel = false)
+    public static int[] Seed(ReadOnlySpan<float> points, int n, int d, int k, ulong seed, bool parallel = false) =>
+        Seed(points.ToArray(), n, d, k, seed, parallel);
+
+    /// <summary>Indices of the K seed points of <paramref name="points"/> [N, D] (row-major), without copying the points.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">k is not in [1, N] or the array is not N·D long.</exception>
+    public static int[] Seed(float[] points, int n, int d, int k, ulong seed, bool parallel = false)
     {
+        ArgumentNullException.ThrowIfNull(points);
         if (n < 1 || d < 0 || points.Length != (long)n * d)
         {
             throw new ArgumentOutOfRangeException(nameof(points), $"points has {points.Length} values, expected N·D = {n}·{d} with N ≥ 1");
@@ -29,7 +35,7 @@ public static class KMeansSeeding
         chosen[0] = Uniform(rng.NextDouble(), n);
         var best = new double[n];
         Array.Fill(best, double.PositiveInfinity);
-        var data = points.ToArray();
+        var data = points;
         for (int c = 1; c < k; c++)
         {
             int centre = chosen[c - 1];
