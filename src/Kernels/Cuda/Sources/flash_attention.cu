@@ -41,7 +41,7 @@ typedef unsigned short fa_bf16;
 typedef unsigned int fa_u32;
 
 // Kernel argument (passed by value). Keep in sync with FaParams in CudaAttentionKernels.Launch.cs:
-// 8-byte fields first, then 4-byte fields; 280 bytes.
+// 8-byte fields first, then 4-byte fields; 288 bytes.
 struct FaParams
 {
     const void* q; const void* k; const void* v; void* o; float* lse;
