@@ -99,6 +99,18 @@ public static partial class OpCases
 
     private static string Name(DType t) => t.ToString().ToLowerInvariant();
 
+    // N(0, 1) with NaN, +∞ and −∞ planted at fixed positions: both backends must treat them the same way.
+    private static float[] WithNonFinite(Shape s, Random rng)
+    {
+        var v = ParityRunner.Normal(rng, s.ElementCount);
+        float[] specials = [float.NaN, float.PositiveInfinity, float.NegativeInfinity];
+        for (int i = 0; i < v.Length; i += 7)
+        {
+            v[i] = specials[(i / 7) % 3];
+        }
+        return v;
+    }
+
     private static float[] Binary(Random rng, long count, double density) =>
         Enumerable.Range(0, (int)count).Select(_ => rng.NextDouble() < density ? 1f : 0f).ToArray();
 
@@ -143,6 +155,11 @@ public static partial class OpCases
                 MaxNmse = t == DType.F32 ? 1e-7 : 1e-5,
             };
         }
+        yield return new OpCase("MinMaxNormalize(type=f32, shape=[2, 5, 9], data=nonfinite)", OpKind.MinMaxNormalize,
+            g => [g.MinMaxNormalize(g.Input("x", DType.F32, new Shape(2, 5, 9)))])
+        {
+            Fill = (_, s, rng) => WithNonFinite(s, rng),
+        };
         foreach (var (shape, mag, constant) in new[]
         {
             (new Shape(2, 7, 9), 1f, false), (new Shape(1, 1), 1f, false), (new Shape(3, 4, 5), 1f, true), (new Shape(4, 64, 64), 1f, false),
@@ -167,6 +184,11 @@ public static partial class OpCases
                 Exact = true,
             };
         }
+        yield return new OpCase("Threshold(type=f32, shape=[3, 11], value=0.1, data=nonfinite)", OpKind.Threshold, g => [g.Threshold(g.Input("x", DType.F32, new Shape(3, 11)), 0.1f)])
+        {
+            Exact = true,
+            Fill = (_, s, rng) => WithNonFinite(s, rng),
+        };
         foreach (var op in new[] { OpKind.Dilate, OpKind.Erode })
         {
             // Densities are for Dilate; Erode gets 1 − p, so neither saturates to all-set or all-clear.
@@ -223,14 +245,19 @@ public static partial class OpCases
         foreach (var (shape, k, levels) in new[]
         {
             (new Shape(3, 17), 5, 5), (new Shape(4, 9), 1, 3), (new Shape(2, 12), 12, 4), (new Shape(2, 100), 50, 7), (new Shape(1, 1), 1, 0),
-            (new Shape(64, 257), 20, 0), (new Shape(2, 3, 40), 33, 6),
+            (new Shape(64, 257), 20, 0), (new Shape(2, 3, 40), 33, 6), (new Shape(3, 30), 12, -1), (new Shape(2, 50), 40, -1),
         })
         {
-            yield return new OpCase($"TopK(type=f32, shape={shape}, k={k}, levels={(levels == 0 ? "continuous" : levels)})", OpKind.TopK,
-                g => [g.TopK(g.Input("x", DType.F32, shape), k)])
+            string data = levels switch { 0 => "continuous", < 0 => "nonfinite", _ => $"{levels} levels" };
+            yield return new OpCase($"TopK(type=f32, shape={shape}, k={k}, data={data})", OpKind.TopK, g => [g.TopK(g.Input("x", DType.F32, shape), k)])
             {
                 Exact = true,
-                Fill = levels == 0 ? null : (_, s, rng) => Enumerable.Range(0, (int)s.ElementCount).Select(_ => (float)rng.Next(levels)).ToArray(),
+                Fill = levels switch
+                {
+                    0 => null,
+                    < 0 => (_, s, rng) => WithNonFinite(s, rng),
+                    _ => (_, s, rng) => Enumerable.Range(0, (int)s.ElementCount).Select(_ => (float)rng.Next(levels)).ToArray(),
+                },
             };
         }
     }
