@@ -1,132 +1,98 @@
-using System.Runtime.Intrinsics;
 using Locus.Engine.Graph;
+using Locus.Kernels.Cpu.Gemm;
 
 namespace Locus.Kernels.Cpu.Core;
 
-/// <summary>Conv2d as tiled im2col + a register-tiled GEMM (4 output channels × 16 pixels), and nearest ×2 upsampling.</summary>
+/// <summary>Conv2d as tiled im2col + the packed, threaded SGEMM (<see cref="Sgemm"/>), and nearest ×2 upsampling.</summary>
 internal static unsafe class CpuConv
 {
-    private const int Tile = 256;
+    /// <summary>Largest im2col tile in floats (16 MiB): the VAE's 1024² convolutions never materialise the full K × H·W matrix.</summary>
+    /// Tests lower it to exercise several tiles on small images.
+    internal static int MaxColumnFloats { get; set; } = 1 << 22;
 
     /// <summary>y [B, Co, Ho, Wo] = conv(x [B, Ci, H, W], w [Co, Ci·kh·kw]) + bias (bias may be null).</summary>
     public static void Conv2d(float* x, float* w, float* bias, int batch, int ci, int h, int wd, int co, int kh, int kw, Conv2dParams p, float* y)
     {
         int ho = (h + p.PadTop + p.PadBottom - kh) / p.Stride + 1;
         int wo = (wd + p.PadLeft + p.PadRight - kw) / p.Stride + 1;
-        int pixels = ho * wo, k = ci * kh * kw;
+        int pixels = checked(ho * wo), k = checked(ci * kh * kw);
         bool direct = kh == 1 && kw == 1 && p.Stride == 1 && p.PadTop == 0 && p.PadLeft == 0 && p.PadBottom == 0 && p.PadRight == 0;
-        int tiles = (pixels + Tile - 1) / Tile;
-        nint px = (nint)x, pw = (nint)w, pb = (nint)bias, py = (nint)y;
-        CpuParallel.For((long)batch * tiles, 1, (t0, t1) =>
+        var weights = new ReadOnlySpan<float>(w, checked(co * k));
+        int tile = Math.Max(1, Math.Min(Math.Max(MaxColumnFloats / Math.Max(k, 1), 1), pixels));
+        float[]? col = direct ? null : GC.AllocateUninitializedArray<float>(checked(k * tile), pinned: true);
+        for (int b = 0; b < batch; b++)
         {
-            float[]? col = direct ? null : GC.AllocateUninitializedArray<float>(k * Tile, pinned: true);
-            for (long bt = t0; bt < t1; bt++)
+            float* yb = y + (long)b * co * pixels;
+            float beta = 0f;
+            if (bias != null)
             {
-                int b = (int)(bt / tiles), p0 = (int)(bt % tiles) * Tile, n = Math.Min(Tile, pixels - p0);
-                float* xb = (float*)px + (long)b * ci * h * wd;
-                float* yb = (float*)py + (long)b * co * pixels + p0;
-                if (direct)
-                {
-                    Gemm((float*)pw, xb + p0, h * wd, (float*)pb, co, k, n, yb, pixels);
-                }
-                else
-                {
-                    float* c = CpuTensors.Address(col!);
-                    Im2Col(xb, ci, h, wd, kh, kw, p, wo, p0, n, c);
-                    Gemm((float*)pw, c, n, (float*)pb, co, k, n, yb, pixels);
-                }
+                FillRows(yb, bias, co, pixels);
+                beta = 1f;
             }
-            GC.KeepAlive(col);
-        });
-    }
-
-    /// <summary>col[(c·kh + u)·kw + v][t] = x[c, i·s + u − padTop, j·s + v − padLeft] for output pixels p0 + t = i·wo + j (0 outside).</summary>
-    private static void Im2Col(float* x, int ci, int h, int wd, int kh, int kw, Conv2dParams p, int wo, int p0, int n, float* col)
-    {
-        for (int c = 0; c < ci; c++)
-        {
-            for (int u = 0; u < kh; u++)
+            if (direct)
             {
-                for (int v = 0; v < kw; v++)
+                var xb = new ReadOnlySpan<float>(x + (long)b * ci * pixels, checked(ci * pixels));
+                Sgemm.Multiply(co, pixels, k, weights, k, xb, pixels, false, new Span<float>(yb, checked(co * pixels)), pixels, beta);
+                continue;
+            }
+            float* xb0 = x + (long)b * ci * h * wd;
+            float* c = CpuTensors.Address(col!);
+            for (int p0 = 0; p0 < pixels; p0 += tile)
+            {
+                int n = Math.Min(tile, pixels - p0);
+                nint px = (nint)xb0, pc = (nint)c;
+                CpuParallel.For(k, Math.Max(1, (1 << 14) / n), (r0, r1) =>
                 {
-                    float* dst = col + (long)((c * kh + u) * kw + v) * n;
-                    for (int t = 0; t < n; t++)
+                    for (long r = r0; r < r1; r++)
                     {
-                        int i = (p0 + t) / wo, j = (p0 + t) % wo;
-                        int yy = i * p.Stride + u - p.PadTop, xx = j * p.Stride + v - p.PadLeft;
-                        dst[t] = yy >= 0 && yy < h && xx >= 0 && xx < wd ? x[((long)c * h + yy) * wd + xx] : 0f;
+                        Im2ColRow((float*)px, h, wd, kh, kw, p, wo, p0, n, (int)r, (float*)pc + r * n);
                     }
+                });
+                var cTile = new Span<float>(yb + p0, checked((co - 1) * pixels + n));
+                Sgemm.Multiply(co, n, k, weights, k, new ReadOnlySpan<float>(c, checked(k * n)), n, false, cTile, pixels, beta);
+            }
+        }
+        GC.KeepAlive(col);
+    }
+
+    /// <summary>Row r = (c·kh + u)·kw + v of the im2col tile: dst[t] = x[c, i·s + u − padTop, j·s + v − padLeft] for pixels p0 + t = i·wo + j (0 outside).</summary>
+    private static void Im2ColRow(float* x, int h, int wd, int kh, int kw, Conv2dParams p, int wo, int p0, int n, int row, float* dst)
+    {
+        int c = row / (kh * kw), u = row / kw % kh, v = row % kw;
+        float* xc = x + (long)c * h * wd;
+        int i = p0 / wo, j = p0 % wo;
+        for (int t = 0; t < n; i++, j = 0)
+        {
+            int run = Math.Min(wo - j, n - t);
+            int yy = i * p.Stride + u - p.PadTop;
+            if ((uint)yy >= (uint)h)
+            {
+                new Span<float>(dst + t, run).Clear();
+            }
+            else
+            {
+                float* xr = xc + (long)yy * wd;
+                for (int q = 0; q < run; q++)
+                {
+                    int xx = (j + q) * p.Stride + v - p.PadLeft;
+                    dst[t + q] = (uint)xx < (uint)wd ? xr[xx] : 0f;
                 }
             }
+            t += run;
         }
     }
 
-    /// <summary>y[o, t] (row stride ldy) = bias[o] + Σₖ w[o, k]·col[k, t] (row stride ldc) for t &lt; n.</summary>
-    private static void Gemm(float* w, float* col, int ldc, float* bias, int co, int k, int n, float* y, int ldy)
+    /// <summary>y[o, :] = bias[o] for rows × cols.</summary>
+    private static void FillRows(float* y, float* bias, int rows, int cols)
     {
-        int o = 0;
-        for (; o + 4 <= co; o += 4)
+        nint py = (nint)y, pb = (nint)bias;
+        CpuParallel.For(rows, Math.Max(1, (1 << 16) / Math.Max(cols, 1)), (r0, r1) =>
         {
-            int t = 0;
-            for (; t + 16 <= n; t += 16)
+            for (long r = r0; r < r1; r++)
             {
-                Block4x16(w + (long)o * k, col + t, ldc, bias == null ? null : bias + o, k, y + (long)o * ldy + t, ldy);
+                new Span<float>((float*)py + r * cols, cols).Fill(((float*)pb)[r]);
             }
-            for (int r = 0; r < 4; r++)
-            {
-                Scalar(w + (long)(o + r) * k, col, ldc, bias == null ? 0f : bias[o + r], k, t, n, y + (long)(o + r) * ldy);
-            }
-        }
-        for (; o < co; o++)
-        {
-            Scalar(w + (long)o * k, col, ldc, bias == null ? 0f : bias[o], k, 0, n, y + (long)o * ldy);
-        }
-    }
-
-    private static void Block4x16(float* w, float* col, int ldc, float* bias, int k, float* y, int ldy)
-    {
-        Vector256<float> a0 = Vector256.Create(bias == null ? 0f : bias[0]), a1 = Vector256.Create(bias == null ? 0f : bias[1]);
-        Vector256<float> a2 = Vector256.Create(bias == null ? 0f : bias[2]), a3 = Vector256.Create(bias == null ? 0f : bias[3]);
-        Vector256<float> b0 = a0, b1 = a1, b2 = a2, b3 = a3;
-        for (int kk = 0; kk < k; kk++)
-        {
-            float* c = col + (long)kk * ldc;
-            var c0 = Vector256.Load(c);
-            var c1 = Vector256.Load(c + 8);
-            var w0 = Vector256.Create(w[kk]);
-            var w1 = Vector256.Create(w[k + kk]);
-            var w2 = Vector256.Create(w[2 * k + kk]);
-            var w3 = Vector256.Create(w[3 * k + kk]);
-            a0 = Vector256.FusedMultiplyAdd(w0, c0, a0);
-            b0 = Vector256.FusedMultiplyAdd(w0, c1, b0);
-            a1 = Vector256.FusedMultiplyAdd(w1, c0, a1);
-            b1 = Vector256.FusedMultiplyAdd(w1, c1, b1);
-            a2 = Vector256.FusedMultiplyAdd(w2, c0, a2);
-            b2 = Vector256.FusedMultiplyAdd(w2, c1, b2);
-            a3 = Vector256.FusedMultiplyAdd(w3, c0, a3);
-            b3 = Vector256.FusedMultiplyAdd(w3, c1, b3);
-        }
-        a0.Store(y);
-        b0.Store(y + 8);
-        a1.Store(y + ldy);
-        b1.Store(y + ldy + 8);
-        a2.Store(y + 2L * ldy);
-        b2.Store(y + 2L * ldy + 8);
-        a3.Store(y + 3L * ldy);
-        b3.Store(y + 3L * ldy + 8);
-    }
-
-    private static void Scalar(float* w, float* col, int ldc, float bias, int k, int t0, int n, float* y)
-    {
-        for (int t = t0; t < n; t++)
-        {
-            float acc = bias;
-            for (int kk = 0; kk < k; kk++)
-            {
-                acc = MathF.FusedMultiplyAdd(w[kk], col[(long)kk * ldc + t], acc);
-            }
-            y[t] = acc;
-        }
+        });
     }
 
     /// <summary>y[p, i, j] = x[p, i/2, j/2] for planes × H × W.</summary>
