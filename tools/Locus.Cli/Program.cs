@@ -23,7 +23,11 @@ public static class Program
     {
         yield return InspectCommand.Create();
         yield return ParityCommand.Create();
-        yield return BenchCommand.Create();
+        var bench = BenchCommand.Create();
+        bench.Subcommands.Add(ModelBenchCommand.Create());
+        bench.Subcommands.Add(AttentionBenchCommand.Create());
+        yield return bench;
+        yield return ForwardCommand.Create();
         yield return KernelsCommand.Create();
     }
 }

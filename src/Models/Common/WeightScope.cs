@@ -67,6 +67,10 @@ public sealed class WeightScope
     {
         string full = Name(key);
         var want = new Shape(expected);
+        if (_catalog is ISyntheticWeightCatalog synthetic)
+        {
+            return Graph.Weight(full, synthetic.Declare(full, want), want);
+        }
         if (!_catalog.TryGetInfo(full, out var dtype, out var shape))
         {
             throw new WeightLoadException($"weight '{full}' {want} is missing from {_catalog.Source}");

@@ -46,6 +46,15 @@ public sealed class TransformerSession : IDisposable
         return Bind(g, output, store, backend, seq);
     }
 
+    /// <summary>
+    /// Binds an already built graph with any weight provider (e.g. <see cref="Common.RandomWeights"/>); no unused-key check.
+    /// </summary>
+    public static TransformerSession FromGraph(GraphBuilder g, Node output, IWeightProvider weights, IBackend backend, SequenceLayout seq)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        return new TransformerSession(new Executor(g.Build(output), backend, weights), output, seq);
+    }
+
     /// <summary>Sets every graph input from <paramref name="inputs"/> (by name), runs, and returns <c>sample</c> as f32.</summary>
     /// <exception cref="ArgumentException">A graph input is missing from <paramref name="inputs"/> or has the wrong shape.</exception>
     public HostTensor Run(IReadOnlyDictionary<string, HostTensor> inputs, NodeCallback? callback = null, CancellationToken cancellationToken = default)

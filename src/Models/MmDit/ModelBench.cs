@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Locus.Engine.Backends;
+using Locus.Engine.Graph;
+using Locus.Engine.Tensors;
+using Locus.Models.Common;
+using Locus.Models.Pipelines;
+
+namespace Locus.Models.MmDit;
+
+/// <summary>
+/// One denoising step (a transformer forward) of a Kontext-dev- or Qwen-Image-Edit-shaped model with random weights
+/// (<see cref="RandomWeights"/>): builds the graph, binds, warms up, then times <c>steps</c> runs.
+/// </summary>
+public static class ModelBench
+{
+    /// <summary>Runs the benchmark and prints a summary to <paramref name="output"/>; returns seconds per step.</summary>
+    /// <exception cref="ArgumentException">Unknown architecture or a non-positive size.</exception>
+    public static double Run(ModelBenchSetup setup, IBackend backend, DType dtype, int steps, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(output);
+        if (steps < 1 || setup.Grid < 1 || setup.Blocks is < 0 || setup.Heads is < 1 || setup.HeadDim < 6 || setup.HeadDim % 2 != 0)
+        {
+            throw new ArgumentException($"invalid benchmark setup {setup} / steps {steps}");
+        }
+        var total = Stopwatch.StartNew();
+        var (session, weights, inputs) = Create(setup, backend, dtype);
+        using var weightsScope = weights;
+        using var sessionScope = session;
+        double bindSeconds = total.Elapsed.TotalSeconds;
+        session.Run(inputs);                                              // warm-up (kernel compilation, caches)
+        backend.Synchronize();
+        double hostSeconds = 0, stepSeconds = 0;
+        for (int i = 0; i < steps; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            foreach (var (name, value) in inputs)
+            {
+                session.Executor.SetInput(name, value);
+            }
+            session.Executor.Run();
+            hostSeconds += sw.Elapsed.TotalSeconds;                       // time until the host has issued every node
+            backend.Synchronize();
+            stepSeconds += sw.Elapsed.TotalSeconds;
+        }
+        var seq = session.Sequence;
+        output.WriteLine($"{setup.Arch} on {backend.Name} ({dtype}): {weights.ParameterCount / 1e9:F3} B params, tokens text {seq.TextTokens} + target {seq.TargetTokens} + ref {seq.ReferenceTokens}, nodes {session.Executor.Graph.Nodes.Count}, arena {session.Executor.Plan.ArenaBytes / 1048576.0:F0} MiB");
+        output.WriteLine($"build+bind {bindSeconds:F2} s; per step {stepSeconds / steps:F4} s (host issue {hostSeconds / steps:F4} s) over {steps} step(s)");
+        return stepSeconds / steps;
+    }
+
+    /// <summary>Builds the session, its random weights and the inputs for <paramref name="setup"/>.</summary>
+    public static (TransformerSession Session, RandomWeights Weights, Dictionary<string, HostTensor> Inputs) Create(ModelBenchSetup setup, IBackend backend, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        int heads = setup.Heads ?? 24, grid = setup.Grid, nt = grid * grid;
+        var weights = new RandomWeights(dtype == DType.F32 ? DType.F32 : DType.BF16);
+        var rng = new Random(7);
+        HostTensor Noise(params int[] dims)
+        {
+            var shape = new Shape(dims);
+            var v = new float[shape.ElementCount];
+            for (int i = 0; i < v.Length; i++)
+            {
+                v[i] = (float)(rng.NextDouble() * 2 - 1);
+            }
+            return HostTensor.FromFloats(shape, v);
+        }
+        var inputs = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
+        TransformerSession session;
+        switch (setup.Arch)
+        {
+            case "flux-kontext-dev":
+            {
+                int blocks = Math.Min(setup.Blocks ?? 19, 19);
+                var config = FluxTransformerConfig.KontextDev with
+                {
+                    NumLayers = blocks,
+                    NumSingleLayers = Math.Min(2 * blocks, 38),
+                    NumAttentionHeads = heads,
+                    AttentionHeadDim = setup.HeadDim,
+                    AxesDimsRope = Axes(setup.HeadDim),
+                };
+                int text = setup.TextTokens ?? 512;
+                var seq = new SequenceLayout(1, text, nt, nt);
+                var g = new GraphBuilder();
+                var output = new FluxTransformer(config).Build(g, weights, seq, dtype);
+                session = TransformerSession.FromGraph(g, output, weights, backend, seq);
+                var (cos, sin) = RopeTables.Flux(new HostTensor(DType.F32, new Shape(text, 3)), LatentPacking.KontextImageIds(grid, grid, grid, grid), config.AxesDimsRope);
+                inputs["hidden_states"] = Noise(1, 2 * nt, config.InChannels);
+                inputs["encoder_hidden_states"] = Noise(1, text, config.JointAttentionDim);
+                inputs["pooled_projections"] = Noise(1, config.PooledProjectionDim);
+                inputs["guidance"] = HostTensor.FromFloats(new Shape(1), [2.5f]);
+                inputs["rope_cos"] = cos;
+                inputs["rope_sin"] = sin;
+                break;
+            }
+            case "qwen-image-edit":
+            {
+                var config = new QwenImageTransformerConfig
+                {
+                    NumLayers = Math.Min(setup.Blocks ?? 60, 60),
+                    NumAttentionHeads = heads,
+                    AttentionHeadDim = setup.HeadDim,
+                    AxesDimsRope = Axes(setup.HeadDim),
+                };
+                int text = setup.TextTokens ?? 1400;
+                var seq = new SequenceLayout(1, text, nt, nt);
+                var g = new GraphBuilder();
+                var output = new QwenImageTransformer(config).Build(g, weights, seq, dtype);
+                session = TransformerSession.FromGraph(g, output, weights, backend, seq);
+                var (cos, sin) = RopeTables.Qwen([(1, grid, grid), (1, grid, grid)], text, config.AxesDimsRope);
+                inputs["hidden_states"] = Noise(1, 2 * nt, config.InChannels);
+                inputs["encoder_hidden_states"] = Noise(1, text, config.JointAttentionDim);
+                inputs["rope_cos"] = cos;
+                inputs["rope_sin"] = sin;
+                break;
+            }
+            default:
+                weights.Dispose();
+                throw new ArgumentException($"unknown architecture '{setup.Arch}' (flux-kontext-dev or qwen-image-edit)", nameof(setup));
+        }
+        inputs["timestep"] = HostTensor.FromFloats(new Shape(1), [0.75f]);
+        return (session, weights, inputs);
+    }
+
+    /// <summary>(16, 56, 56) at head dim 128, else the same split rounded to even dims.</summary>
+    private static int[] Axes(int headDim) => Detect.DefaultAxes(headDim);
+}

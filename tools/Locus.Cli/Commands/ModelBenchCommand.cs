@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Locus.Engine.Backends;
+using Locus.Engine.Tensors;
+using Locus.Kernels.Cpu;
+using Locus.Models.MmDit;
+
+namespace Locus.Cli.Commands;
+
+/// <summary>
+/// <c>locus bench model --arch flux-kontext-dev|qwen-image-edit --device cuda [--blocks N]</c>: seconds per denoising
+/// step of a full-size (or N-block) transformer with random bf16 weights generated on the fly, plus the host time to
+/// issue the step.
+/// </summary>
+public static class ModelBenchCommand
+{
+    public static Command Create()
+    {
+        var arch = new Option<string>("--arch") { Description = "flux-kontext-dev or qwen-image-edit", Required = true };
+        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cuda" };
+        var blocks = new Option<int?>("--blocks") { Description = "Flux: double blocks (single = 2×); Qwen: blocks (default: all)" };
+        var steps = new Option<int>("--steps") { Description = "Timed steps after one warm-up", DefaultValueFactory = _ => 3 };
+        var grid = new Option<int>("--grid") { Description = "Packed target/reference grid side (64 = 4096 tokens each)", DefaultValueFactory = _ => 64 };
+        var text = new Option<int?>("--text") { Description = "Text tokens (default 512 Flux, 1400 Qwen)" };
+        var heads = new Option<int?>("--heads") { Description = "Attention heads (default 24; fewer for CPU-sized runs)" };
+        var dtype = new Option<string?>("--dtype") { Description = "f32 or bf16 (default bf16 on cuda, f32 on cpu)" };
+        var command = new Command("model", "Seconds per denoising step of a Kontext-dev / Qwen-Image-Edit shaped transformer (random weights).")
+        {
+            arch, device, blocks, steps, grid, text, heads, dtype,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            string dev = parse.GetValue(device)!;
+            if (dev is not ("cpu" or "cuda"))
+            {
+                throw new ArgumentException($"--device must be cpu or cuda, got '{dev}'");
+            }
+            var dt = (parse.GetValue(dtype) ?? (dev == "cuda" ? "bf16" : "f32")) switch
+            {
+                "f32" => DType.F32,
+                "bf16" => DType.BF16,
+                var other => throw new ArgumentException($"--dtype must be f32 or bf16, got '{other}'"),
+            };
+            using IBackend backend = dev == "cpu" ? new CpuBackend()
+                : Kernels.Cuda.CudaBackend.IsAvailable(out string reason) ? new Kernels.Cuda.CudaBackend() : throw new NotSupportedException("--device cuda: " + reason);
+            var setup = new ModelBenchSetup(parse.GetValue(arch)!, parse.GetValue(blocks), parse.GetValue(grid), parse.GetValue(text), parse.GetValue(heads));
+            ModelBench.Run(setup, backend, dt, parse.GetValue(steps), Console.Out);
+            return 0;
+        }));
+        return command;
+    }
+}
