@@ -1,5 +1,7 @@
+using Locus.Engine.Graph;
 using Locus.Engine.IO;
 using Locus.Engine.Tensors;
+using Locus.Models.Common;
 using Locus.Models.Vae;
 using Xunit;
 
@@ -40,5 +42,38 @@ public sealed class AutoencoderKlParametersTests
         Assert.Equal(new Shape(32, 32, 1, 1), shapes["quant_conv.weight"]);
         Assert.Equal(new Shape(16, 16, 1, 1), shapes["post_quant_conv.weight"]);
         Assert.DoesNotContain(shapes.Keys, k => k.Contains("attentions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Build_FluxConfigAt1024_DeclaresEveryParameterWithFluxShapes()
+    {
+        var catalog = new ShapeCatalog(AutoencoderKlParameters.Shapes(AutoencoderKlConfig.Flux));
+        var vae = new AutoencoderKl(AutoencoderKlConfig.Flux, catalog);
+        var g = new GraphBuilder();
+
+        var mean = vae.BuildEncodeMean(g, g.Input("image", DType.F32, new Shape(1, 3, 1024, 1024)));
+        var image = vae.BuildDecode(g, g.Input("latent", DType.F32, new Shape(1, 16, 128, 128)));
+
+        Assert.Equal(new Shape(1, 16, 128, 128), mean.Shape);
+        Assert.Equal(new Shape(1, 3, 1024, 1024), image.Shape);
+        Assert.Equal(244, g.Weights.Count);
+        Assert.Equal(new Shape(1, 512, 128, 128), g.Nodes.Single(n => n.Name == "encoder.mid_block.resnets.1").Shape);
+        Assert.Equal(new Shape(1, 128, 1024, 1024), g.Nodes.Single(n => n.Name == "decoder.up_blocks.3.resnets.2").Shape);
+    }
+
+    /// <summary>A catalog answering from a shape list (F32), without data.</summary>
+    private sealed class ShapeCatalog(IReadOnlyList<KeyValuePair<string, Shape>> shapes) : IWeightCatalog
+    {
+        private readonly Dictionary<string, Shape> _shapes = shapes.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+
+        public string Source => "shapes";
+
+        public IEnumerable<string> Keys => _shapes.Keys;
+
+        public bool TryGetInfo(string key, out DType dtype, out Shape shape)
+        {
+            dtype = DType.F32;
+            return _shapes.TryGetValue(key, out shape);
+        }
     }
 }
