@@ -10,7 +10,7 @@ namespace Locus.Benchmarks;
 /// <summary>
 /// k-means at LPM's clustering size: 1024 points × 1024 dims (a 32×32 self-attention map's rows), k = 5, 20 Lloyd
 /// iterations on the CPU backend. Target: under 1 s. <c>KMeansOp</c> is the graph op (k-means++ seeding, stops early
-/// once labels repeat); <c>Lloyd20Rounds</c> forces all 20 rounds from fixed seeds (the worst case).
+/// once labels repeat); <c>Seeding</c> is k-means++ alone; <c>Lloyd20Rounds</c> forces all 20 rounds from fixed seeds (the worst case).
 /// Run: <c>dotnet run -c Release --project bench/Locus.Benchmarks -- --filter '*KMeans*' --job short</c>.
 /// </summary>
 [MemoryDiagnoser]
@@ -61,6 +61,9 @@ public class KMeansBenchmarks
 
     [Benchmark]
     public void KMeansOp() => _executor!.Run();
+
+    [Benchmark]
+    public int Seeding() => KMeansSeeding.Seed(_points, Points, Dims, Clusters, 42, parallel: true)[^1];
 
     [Benchmark]
     public int Lloyd20Rounds() => CpuKMeans.Lloyd(_points, Points, Dims, _init, Iterations, stopWhenStable: false).Assignments;
