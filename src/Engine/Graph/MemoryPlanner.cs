@@ -64,6 +64,16 @@ public static class MemoryPlanner
         {
             Place(n, false, n.Desc.Layout.StorageExtent * n.Desc.DType.SizeInBytes(), 0, end);
         }
+        // Outputs next, pinned like inputs: no other block ever shares their bytes (they stay readable after the run).
+        var pinned = new HashSet<(int, bool)>();
+        foreach (var o in graph.Outputs)
+        {
+            if (root[o.Id] is { } ok && nodes[stepOf[ok.Id]] is { IsLeaf: false } owner && pinned.Add(ok))
+            {
+                var desc = ok.Aux ? owner.AuxDesc!.Value : owner.Desc;
+                Place(owner, ok.Aux, desc.Layout.StorageExtent * desc.DType.SizeInBytes(), stepOf[ok.Id], end);
+            }
+        }
         foreach (var n in nodes)
         {
             if (n.IsView || n.IsLeaf)
@@ -72,8 +82,11 @@ public static class MemoryPlanner
             }
             int step = stepOf[n.Id];
             live.RemoveAll(b => b.LastStep < step);
-            Place(n, false, n.Desc.Layout.StorageExtent * n.Desc.DType.SizeInBytes(), step, lastUse[(n.Id, false)]);
-            if (n.AuxDesc is { } aux)
+            if (!pinned.Contains((n.Id, false)))
+            {
+                Place(n, false, n.Desc.Layout.StorageExtent * n.Desc.DType.SizeInBytes(), step, lastUse[(n.Id, false)]);
+            }
+            if (n.AuxDesc is { } aux && !pinned.Contains((n.Id, true)))
             {
                 Place(n, true, aux.Layout.StorageExtent * aux.DType.SizeInBytes(), step, lastUse.GetValueOrDefault((n.Id, true), step));
             }
