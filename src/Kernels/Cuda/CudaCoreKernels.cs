@@ -8,5 +8,8 @@ public static partial class CudaCoreKernels
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(ctx);
+        Ops.ElementwiseOps.Register(table, ctx);
+        Ops.ModulateOps.Register(table, ctx);
+        Ops.NormOps.Register(table, ctx);
     }
 }

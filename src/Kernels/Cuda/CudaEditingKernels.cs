@@ -8,5 +8,6 @@ public static partial class CudaEditingKernels
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(ctx);
+        Ops.EditingOps.Register(table, ctx);
     }
 }

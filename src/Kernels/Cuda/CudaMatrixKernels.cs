@@ -8,5 +8,6 @@ public static partial class CudaMatrixKernels
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(ctx);
+        Ops.MatrixOps.Register(table, ctx);
     }
 }

@@ -8,7 +8,7 @@ namespace Locus.Kernels.Cuda;
 /// </summary>
 public static class KernelCatalog
 {
-    private static readonly DType[] s_floats = [DType.F32, DType.BF16];
+    private static readonly DType[] s_floats = [DType.F32, DType.BF16, DType.F16];
 
     /// <summary>Modules of the non-attention families.</summary>
     public static IReadOnlyList<KernelModule> CoreModules { get; } =

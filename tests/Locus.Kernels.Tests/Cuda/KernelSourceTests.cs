@@ -65,7 +65,7 @@ public sealed partial class KernelSourceTests
         }
         int us = entry.LastIndexOf('_');
         string root = entry[..us], suffix = entry[(us + 1)..];
-        if (suffix is not ("f32" or "bf16"))
+        if (suffix is not ("f32" or "bf16" or "f16"))
         {
             return false;
         }

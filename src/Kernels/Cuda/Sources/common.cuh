@@ -80,5 +80,5 @@ __device__ __forceinline__ i64 view_offset(const StridedView& v, i64 linear) {
 #define GRID_STRIDE(i, n) for (i64 i = (i64)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (i64)blockDim.x * gridDim.x)
 
 // Entry points: each kernel file defines ENTRY macros `#define FOO_ENTRY(S, T) extern "C" __global__ void foo_##S(...) { foo_body<T>(...); }`
-// and instantiates them with LOCUS_FOR_FLOAT_TYPES(FOO_ENTRY), giving foo_f32 (T = float) and foo_bf16 (T = bf16_t).
-#define LOCUS_FOR_FLOAT_TYPES(X) X(f32, float) X(bf16, bf16_t)
+// and instantiates them with LOCUS_FOR_FLOAT_TYPES(FOO_ENTRY), giving foo_f32 (T = float), foo_bf16 (T = bf16_t) and foo_f16 (T = f16_t).
+#define LOCUS_FOR_FLOAT_TYPES(X) X(f32, float) X(bf16, bf16_t) X(f16, f16_t)
