@@ -28,6 +28,29 @@ public sealed class FluxTransformerTests
     }
 
     [Fact]
+    public void Forward_Bf16Activations_MatchesFloat32WithBf16RoundedScalars()
+    {
+        var io = ModelFixtures.Load(ModelFixtures.Flux("io.safetensors"));
+        var (inputs, seq) = TransformerInputs.Flux(io, Config());
+        using var store = WeightStore.Open(ModelFixtures.Flux("weights.safetensors"));
+        using var backend = new CpuBackend();
+        using var bf16 = TransformerSession.Flux(Config(), store, seq, backend, DType.BF16);
+        var ours = bf16.Run(inputs, null, TestContext.Current.CancellationToken);
+        // diffusers in bf16 feeds the sinusoid bf16(bf16(σ)·1000) = 700 and bf16(3.5·1000) = 3504 (mmdit-spec §1.11);
+        // an f32 forward with those scalars differs from the bf16 one only by activation rounding.
+        using var f32 = TransformerSession.Flux(Config(), store, seq, backend, DType.F32);
+        var rounded = new Dictionary<string, Engine.Tensors.HostTensor>(inputs)
+        {
+            ["timestep"] = Engine.Tensors.HostTensor.FromFloats(new Engine.Tensors.Shape(1), [0.7f]),
+            ["guidance"] = Engine.Tensors.HostTensor.FromFloats(new Engine.Tensors.Shape(1), [3.504f]),
+        };
+        var expected = f32.Run(rounded, null, TestContext.Current.CancellationToken);
+        double err = ModelFixtures.RelError(ours, expected);
+        Assert.True(err < 2e-2, $"bf16 vs f32 (bf16-rounded scalars) rel err {err:E3}");
+        Assert.True(ModelFixtures.RelError(ours, io["sample"]) > 2e-2, "guidance 3504 vs 3500 must show in the output");
+    }
+
+    [Fact]
     public void Forward_FixtureInputs_IntermediatesMatchDiffusers()
     {
         var io = ModelFixtures.Load(ModelFixtures.Flux("io.safetensors"));
