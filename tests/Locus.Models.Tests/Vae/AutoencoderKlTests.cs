@@ -51,6 +51,43 @@ public sealed class AutoencoderKlTests
         }
     }
 
+    [Fact]
+    public void BuildEncodeAndDecode_Bf16Checkpoint_MatchesF32RunOfRoundedWeights()
+    {
+        // Real FLUX VAE checkpoints are bf16: the graph must take the stored dtype and the CPU kernels must widen it
+        // exactly, so a bf16 file equals an f32 file holding the same (bf16-rounded) values.
+        string dir = Path.Combine(Path.GetTempPath(), $"locus-vae-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string bf16Path = Path.Combine(dir, "bf16.safetensors"), f32Path = Path.Combine(dir, "f32.safetensors");
+            using (var source = WeightStore.Open(VaeFixture.WeightsPath))
+            {
+                var bf16 = source.Keys.ToDictionary(k => k, k => source.Read(k).ConvertTo(DType.BF16), StringComparer.Ordinal);
+                SafetensorsWriter.Write(bf16Path, bf16);
+                SafetensorsWriter.Write(f32Path, bf16.ToDictionary(p => p.Key, p => p.Value.ConvertTo(DType.F32), StringComparer.Ordinal));
+            }
+            float[][] results = new float[2][];
+            int index = 0;
+            foreach (string path in (string[])[bf16Path, f32Path])
+            {
+                using var weights = WeightStore.Open(path);
+                var vae = new AutoencoderKl(VaeFixture.Config(), weights);
+                var g = new GraphBuilder();
+                var mean = vae.BuildEncodeMean(g, g.Input("image", DType.F32, new Shape(1, 3, 32, 32)));
+                var decoded = vae.BuildDecode(g, mean);
+                Assert.Equal(path == bf16Path ? DType.BF16 : DType.F32, g.Weights["encoder.conv_in.weight"].DType);
+                var values = VaeFixture.Run(weights, g, [decoded], new Dictionary<string, HostTensor> { ["image"] = VaeFixture.Tensor(VaeFixture.Io["image"]) });
+                results[index++] = values[decoded.Name];
+            }
+            VaeFixture.AssertClose(results[1], results[0], "bf16 vs rounded-f32 weights");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(1, 3, 31, 32)]
     [InlineData(1, 4, 32, 32)]
