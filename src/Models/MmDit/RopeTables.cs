@@ -1,9 +1,10 @@
+using Locus.Engine.Positions;
 using Locus.Engine.Tensors;
 
 namespace Locus.Models.MmDit;
 
 /// <summary>
-/// Host-side RoPE tables for the graph's <c>rope_cos</c>/<c>rope_sin</c> inputs, [N, Dh/2] f32 for the joint
+/// Host-side RoPE tables (built by Locus.Engine.Positions FluxRope / QwenRope) for the graph's <c>rope_cos</c>/<c>rope_sin</c> inputs, [N, Dh/2] f32 for the joint
 /// sequence (text first). Both models rotate adjacent pairs (x₂ⱼ, x₂ⱼ₊₁) by θⱼ (mmdit-spec §1.9, §3.6).
 /// </summary>
 public static class RopeTables
@@ -17,28 +18,7 @@ public static class RopeTables
     {
         var txt = Ids(txtIds, nameof(txtIds));
         var img = Ids(imgIds, nameof(imgIds));
-        int n = txt.Length / 3 + img.Length / 3;
-        int half = axes.Sum() / 2;
-        var cos = new float[n * half];
-        var sin = new float[n * half];
-        for (int t = 0; t < n; t++)
-        {
-            var ids = t < txt.Length / 3 ? txt.AsSpan(t * 3, 3) : img.AsSpan((t - txt.Length / 3) * 3, 3);
-            int col = 0;
-            for (int a = 0; a < axes.Count; a++)
-            {
-                int d = axes[a];
-                for (int k = 0; k < d / 2; k++)
-                {
-                    double omega = 1.0 / Math.Pow(10000.0, 2.0 * k / d);
-                    double theta = ids[a] * omega;
-                    cos[t * half + col] = (float)Math.Cos(theta);
-                    sin[t * half + col] = (float)Math.Sin(theta);
-                    col++;
-                }
-            }
-        }
-        return (HostTensor.FromFloats(new Shape(n, half), cos), HostTensor.FromFloats(new Shape(n, half), sin));
+        return ToHost(FluxRope.Build([.. txt, .. img], axes.ToArray()));
     }
 
     /// <summary>
@@ -59,47 +39,13 @@ public static class RopeTables
         {
             throw new ArgumentException($"text positions {p}..{p + textTokens - 1} exceed the 4096-entry RoPE table", nameof(textTokens));
         }
-        var positions = new List<(int F, int Y, int X)>();
-        for (int j = 0; j < textTokens; j++)
-        {
-            positions.Add((p + j, p + j, p + j));
-        }
-        for (int i = 0; i < imageShapes.Count; i++)
-        {
-            var (f, h, w) = imageShapes[i];
-            for (int fi = 0; fi < f; fi++)
-            {
-                for (int r = 0; r < h; r++)
-                {
-                    for (int c = 0; c < w; c++)
-                    {
-                        positions.Add((i + fi, r - (h - h / 2), c - (w - w / 2)));
-                    }
-                }
-            }
-        }
-        int half = axes.Sum() / 2;
-        var cos = new float[positions.Count * half];
-        var sin = new float[positions.Count * half];
-        for (int t = 0; t < positions.Count; t++)
-        {
-            int[] pos = [positions[t].F, positions[t].Y, positions[t].X];
-            int col = 0;
-            for (int a = 0; a < 3; a++)
-            {
-                int d = axes[a];
-                for (int k = 0; k < d / 2; k++)
-                {
-                    float omega = 1f / MathF.Pow(10000f, (2 * k) / (float)d);
-                    float theta = pos[a] * omega;
-                    cos[t * half + col] = MathF.Cos(theta);
-                    sin[t * half + col] = MathF.Sin(theta);
-                    col++;
-                }
-            }
-        }
-        var shape = new Shape(positions.Count, half);
-        return (HostTensor.FromFloats(shape, cos), HostTensor.FromFloats(shape, sin));
+        return ToHost(QwenRope.BuildJoint(imageShapes, textTokens, axes.ToArray()));
+    }
+
+    private static (HostTensor Cos, HostTensor Sin) ToHost(Engine.Positions.RopeTables t)
+    {
+        var shape = new Shape(t.Tokens, t.HalfDim);
+        return (HostTensor.FromFloats(shape, t.Cos), HostTensor.FromFloats(shape, t.Sin));
     }
 
     private static float[] Ids(HostTensor ids, string name)
