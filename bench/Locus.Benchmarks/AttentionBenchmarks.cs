@@ -6,7 +6,7 @@ using Locus.Kernels.Cpu;
 namespace Locus.Benchmarks;
 
 /// <summary>CPU attention (tiled online softmax) through the CpuBackend kernel: q, k, v [1, H, N, D], lse written.</summary>
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(BenchConfig))]
 public class AttentionBenchmarks
 {
     private Executor? _executor;

@@ -7,7 +7,7 @@ namespace Locus.Benchmarks;
 /// SGEMM C = A·B (row-major, f32) against OpenBLAS cblas_sgemm at the same thread count, in the same run.
 /// GFLOP/s = 2·m·n·k / mean. Run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset for the AVX-512 OpenBLAS kernel.
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 6)]
+[Config(typeof(BenchConfig))]
 public class GemmBenchmarks
 {
     private float[] _a = [], _b = [], _c = [];

@@ -9,7 +9,7 @@ namespace Locus.Benchmarks;
 /// RmsNorm and LayerNorm bandwidth through the CpuBackend kernels on x [4096, 3072] f32: GB/s = 2·4·rows·cols / mean
 /// (one read, one write; 100.7 MB per run).
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
+[Config(typeof(BenchConfig))]
 public class NormBenchmarks
 {
     private const int Rows = 4096, Cols = 3072;

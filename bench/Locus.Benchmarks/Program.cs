@@ -15,6 +15,10 @@ public static class Program
         {
             int[] s = args.Skip(1).Take(3).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
             double seconds = args.Length > 4 ? double.Parse(args[4], CultureInfo.InvariantCulture) : 3;
+            if (args.Length > 5)
+            {
+                Locus.Kernels.Cpu.Gemm.Sgemm.MaxThreads = int.Parse(args[5], CultureInfo.InvariantCulture);
+            }
             QuickGemm.Run(s.Length == 3 ? s[0] : 1024, s.Length == 3 ? s[1] : 1024, s.Length == 3 ? s[2] : 1024, seconds);
             return;
         }

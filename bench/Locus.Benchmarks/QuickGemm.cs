@@ -11,31 +11,43 @@ public static class QuickGemm
     {
         var rng = new Random(1);
         float[] a = Fill(rng, m * k), b = Fill(rng, k * n), c = new float[m * n];
-        double ours = Measure(() => Sgemm.Multiply(m, n, k, a, k, b, n, false, c, n), m, n, k, seconds);
-        string line = $"sgemm {m}x{n}x{k} ({Sgemm.KernelName}, {Sgemm.MaxThreads} threads): {ours:F1} GFLOP/s";
+        Action ours = () => Sgemm.Multiply(m, n, k, a, k, b, n, false, c, n);
+        Action? theirs = null;
         if (OpenBlas.IsAvailable)
         {
             OpenBlas.SetThreads(Sgemm.MaxThreads);
-            double blas = Measure(() => OpenBlas.Sgemm(m, n, k, a, k, b, n, false, c, n), m, n, k, seconds);
-            line += $", OpenBLAS ({OpenBlas.CoreName}): {blas:F1} GFLOP/s, ratio {ours / blas:F2}";
+            theirs = () => OpenBlas.Sgemm(m, n, k, a, k, b, n, false, c, n);
+        }
+        var (bestOurs, bestTheirs) = Interleaved(ours, theirs, seconds);
+        double flop = 2.0 * m * n * k / 1e9;
+        string line = $"sgemm {m}x{n}x{k} ({Sgemm.KernelName}, {Sgemm.MaxThreads} threads): {flop / bestOurs:F1} GFLOP/s";
+        if (theirs is not null)
+        {
+            line += $", OpenBLAS ({OpenBlas.CoreName}): {flop / bestTheirs:F1} GFLOP/s, ratio {bestTheirs / bestOurs:F2}";
         }
         Console.WriteLine(line);
     }
 
-    private static double Measure(Action run, int m, int n, int k, double seconds)
+    /// <summary>Best time of each, measured alternately (one run of each per round) so that load changes hit both alike.</summary>
+    private static (double Ours, double Theirs) Interleaved(Action ours, Action? theirs, double seconds)
     {
-        run();
+        ours();
+        theirs?.Invoke();
+        double bestOurs = double.MaxValue, bestTheirs = double.MaxValue;
         var sw = Stopwatch.StartNew();
-        int reps = 0;
-        double best = double.MaxValue;
-        while (sw.Elapsed.TotalSeconds < seconds || reps < 3)
+        for (int round = 0; sw.Elapsed.TotalSeconds < 2 * seconds || round < 3; round++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            run();
-            best = Math.Min(best, Stopwatch.GetElapsedTime(t0).TotalSeconds);
-            reps++;
+            ours();
+            bestOurs = Math.Min(bestOurs, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            if (theirs is not null)
+            {
+                t0 = Stopwatch.GetTimestamp();
+                theirs();
+                bestTheirs = Math.Min(bestTheirs, Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            }
         }
-        return 2.0 * m * n * k / best / 1e9;
+        return (bestOurs, bestTheirs);
     }
 
     private static float[] Fill(Random rng, int count)
