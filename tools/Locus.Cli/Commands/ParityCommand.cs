@@ -36,7 +36,7 @@ public static class ParityCommand
         {
             if (!Enum.TryParse<OpKind>(op, ignoreCase: true, out var kind) || !Enum.IsDefined(kind))
             {
-                throw new ArgumentException($"--op '{op}' is not an op (ops: {string.Join(", ", Enum.GetNames<OpKind>())})", nameof(op));
+                throw new ArgumentException($"--op '{op}' is not an op (ops: {string.Join(", ", Enum.GetNames<OpKind>())})");
             }
             cases = cases.Where(c => c.Op == kind);
         }
@@ -80,7 +80,7 @@ public static class ParityCommand
                 }
                 return new CudaBackend();
             default:
-                throw new ArgumentException($"--backend '{name}' is not one of cpu, cuda, reference", nameof(name));
+                throw new ArgumentException($"--backend '{name}' is not one of cpu, cuda, reference");
         }
     }
 }
