@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Locus.Engine.Graph;
+using Locus.Engine.Tensors;
+using Locus.Kernels.Cpu;
 using Locus.Models.Scheduling;
 using Xunit;
 
@@ -91,6 +94,34 @@ public sealed class FlowMatchEulerSchedulerFixtureTests
             checkedSteps++;
         }
         Assert.Equal(3, checkedSteps);
+    }
+
+    [Theory]
+    [InlineData("flux_kontext", 4096, 28)]
+    [InlineData("qwen_image", 1024, 4)]
+    public void EulerStepGraph_OnCpu_MatchesPrevSample(string config, int seqLen, int steps)
+    {
+        var schedule = new FlowMatchEulerScheduler(ConfigFor(config)).CreateSchedule(steps, seqLen);
+        var shape = new Shape(1, 16, 16);
+        var g = new GraphBuilder();
+        var next = FlowMatchEulerStep.Build(g, g.Input("sample", DType.F32, shape), g.Input("velocity", DType.F32, shape), g.Input("dt", DType.F32, new Shape(1)));
+        using var executor = new Executor(g.Build(next), new CpuBackend());
+        executor.SetInput("sample", HostTensor.FromFloats(shape, s_io.Value["sample"].Values));
+        executor.SetInput("velocity", HostTensor.FromFloats(shape, s_io.Value["model_output"].Values));
+        foreach (int i in (int[])[0, steps / 2, steps - 1])
+        {
+            executor.SetInput("dt", HostTensor.FromFloats(new Shape(1), [schedule.StepSize(i)]));
+            executor.Run(cancellationToken: TestContext.Current.CancellationToken);
+
+            float[] expected = s_io.Value[$"{config}.seq{seqLen}.steps{steps}.step{i}.prev_sample"].Values;
+            float[] actual = executor.Read(next).ToFloatArray();
+            float[] host = FlowMatchEulerStep.Apply(schedule, i, HostTensor.FromFloats(shape, s_io.Value["sample"].Values), HostTensor.FromFloats(shape, s_io.Value["model_output"].Values)).ToFloatArray();
+            for (int e = 0; e < expected.Length; e++)
+            {
+                Assert.True(Math.Abs(actual[e] - expected[e]) <= EulerTolerance, $"graph step {i} element {e}: {actual[e]:R} vs {expected[e]:R}");
+                Assert.True(Math.Abs(host[e] - expected[e]) <= EulerTolerance, $"host step {i} element {e}: {host[e]:R} vs {expected[e]:R}");
+            }
+        }
     }
 
     [Fact]

@@ -83,6 +83,19 @@ public sealed class FlowMatchEulerSchedulerTests
     }
 
     [Fact]
+    public void EulerStepBuild_BadShapes_Throws()
+    {
+        var g = new Locus.Engine.Graph.GraphBuilder();
+        var x = g.Input("x", Locus.Engine.Tensors.DType.F32, new(1, 4, 8));
+        var v = g.Input("v", Locus.Engine.Tensors.DType.F32, new(1, 4, 4));
+        var dt = g.Input("dt", Locus.Engine.Tensors.DType.F32, new(1));
+        var dt2 = g.Input("dt2", Locus.Engine.Tensors.DType.F32, new(2));
+
+        Assert.Equal("velocity", Assert.Throws<ArgumentException>(() => FlowMatchEulerStep.Build(g, x, v, dt)).ParamName);
+        Assert.Equal("stepSize", Assert.Throws<ArgumentException>(() => FlowMatchEulerStep.Build(g, x, x, dt2)).ParamName);
+    }
+
+    [Fact]
     public void CreateSchedule_BadArguments_Throws()
     {
         var scheduler = new FlowMatchEulerScheduler(FlowMatchSchedulerConfig.FluxKontext);
