@@ -31,17 +31,17 @@ internal static unsafe class CpuPositions
     public static void TimestepEmbedding(float* t, int batch, TimestepEmbeddingParams p, float* d)
     {
         int half = p.Dim / 2;
-        var freq = new double[half];
+        // Frequency and angle in float32 exactly as torch (see ReferencePositions.TimestepEmbedding); sin/cos in double.
+        var freq = new float[half];
         for (int k = 0; k < half; k++)
         {
-            freq[k] = Math.Exp(-Math.Log(p.MaxPeriod) * k / (half - (double)p.DownscaleFreqShift));
+            freq[k] = MathF.Exp((float)-Math.Log(p.MaxPeriod) * k / (half - p.DownscaleFreqShift));
         }
         for (int b = 0; b < batch; b++)
         {
-            double ts = (double)t[b] * p.TimeScale;
             for (int k = 0; k < half; k++)
             {
-                (double sn, double cs) = Math.SinCos(ts * freq[k]);
+                (double sn, double cs) = Math.SinCos(p.TimeScale * (t[b] * freq[k]));
                 d[(long)b * p.Dim + k] = (float)(p.FlipSinToCos ? cs : sn);
                 d[(long)b * p.Dim + half + k] = (float)(p.FlipSinToCos ? sn : cs);
             }

@@ -56,8 +56,9 @@ extern "C" __global__ void timestep_embedding_f32(const float* t, float* out, in
     int half = dim / 2;
     GRID_STRIDE(i, (i64)B * half) {
         int k = (int)(i % half), b = (int)(i / half);
-        double freq = exp(-log((double)maxPeriod) * (double)k / ((double)half - (double)shift));
-        double arg = (double)t[b] * (double)timeScale * freq;
+        // frequency and angle in f32 exactly as torch (diffusers parity); sin/cos in double
+        float freq = expf((float)(-log((double)maxPeriod)) * (float)k / ((float)half - shift));
+        double arg = (double)(timeScale * (t[b] * freq));
         float s = (float)sin(arg), c = (float)cos(arg);
         out[(i64)b * dim + k] = flip ? c : s;
         out[(i64)b * dim + half + k] = flip ? s : c;

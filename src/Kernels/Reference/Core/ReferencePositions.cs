@@ -30,8 +30,8 @@ public static class ReferencePositions
 
     /// <summary>
     /// Sinusoidal embedding (diffusers get_timestep_embedding) of t [B] → [B, Dim]:
-    /// fₖ = exp(−ln(MaxPeriod)·k/(Dim/2 − DownscaleFreqShift)), aₖ = t·TimeScale·fₖ;
-    /// row = [cos a, sin a] when FlipSinToCos else [sin a, cos a].
+    /// fₖ = exp(−ln(MaxPeriod)·k/(Dim/2 − DownscaleFreqShift)), aₖ = TimeScale·(t·fₖ), both rounded to float32 as torch
+    /// computes them; sin/cos of the f32 angle in double. Row = [cos a, sin a] when FlipSinToCos else [sin a, cos a].
     /// </summary>
     public static void TimestepEmbedding(ReadOnlySpan<float> t, TimestepEmbeddingParams p, Span<float> dst)
     {
@@ -41,8 +41,10 @@ public static class ReferencePositions
         {
             for (int k = 0; k < half; k++)
             {
-                double f = Math.Exp(-Math.Log(p.MaxPeriod) * k / (half - (double)p.DownscaleFreqShift));
-                double a = (double)t[b] * p.TimeScale * f;
+                // Frequency and angle in float32 exactly as torch (diffusers get_timestep_embedding): the f32 rounding
+                // of t·f is visible at the 1e-5 diffusers parity level (angles up to 3500 rad for Flux guidance).
+                float f = MathF.Exp((float)-Math.Log(p.MaxPeriod) * k / (half - p.DownscaleFreqShift));
+                double a = p.TimeScale * (t[b] * f);
                 double first = p.FlipSinToCos ? Math.Cos(a) : Math.Sin(a);
                 double second = p.FlipSinToCos ? Math.Sin(a) : Math.Cos(a);
                 dst[b * p.Dim + k] = (float)first;
