@@ -35,29 +35,3 @@ internal static class TestPaths
 
     private static string SourceFile([CallerFilePath] string path = "") => path;
 }
-
-/// <summary>A temporary directory deleted on dispose.</summary>
-internal sealed class TempDir : IDisposable
-{
-    public TempDir()
-    {
-        DirPath = Path.Combine(Path.GetTempPath(), "locus-tests-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(DirPath);
-    }
-
-    public string DirPath { get; }
-
-    public string File(string name) => Path.Combine(DirPath, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(DirPath, recursive: true);
-        }
-        catch (IOException)
-        {
-            // best effort
-        }
-    }
-}

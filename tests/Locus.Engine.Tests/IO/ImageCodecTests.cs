@@ -123,6 +123,30 @@ public sealed class ImageCodecTests
         Assert.Equal(image.Rgb, ImageCodec.Load(dir.File("a.bmp")).Rgb);
     }
 
+    [Fact]
+    public void Load_Jpeg_DecodesCloseToSource()
+    {
+        using var dir = new TempDir();
+        // Smooth content: JPEG at quality 95 stays within a few levels of it.
+        var rgb = new byte[32 * 16 * 3];
+        for (int y = 0; y < 16; y++)
+        {
+            for (int x = 0; x < 32; x++)
+            {
+                int p = ((y * 32) + x) * 3;
+                (rgb[p], rgb[p + 1], rgb[p + 2]) = ((byte)(x * 8), (byte)(y * 16), (byte)128);
+            }
+        }
+        using (var s = File.Create(dir.File("a.jpg")))
+        {
+            new StbImageWriteSharp.ImageWriter().WriteJpg(rgb, 32, 16, StbImageWriteSharp.ColorComponents.RedGreenBlue, s, 95);
+        }
+        var back = ImageCodec.Load(dir.File("a.jpg"));
+        Assert.Equal((32, 16), (back.Width, back.Height));
+        double meanError = rgb.Zip(back.Rgb, (a, b) => Math.Abs(a - b)).Average();
+        Assert.True(meanError < 4, $"mean |error| {meanError}");
+    }
+
     internal static Rgb8Image RandomImage(int width, int height, Random rng)
     {
         var rgb = new byte[width * height * 3];
