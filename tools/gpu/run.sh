@@ -22,7 +22,7 @@ PY
 )"
   export LOCUS_CUDA_PATH
 fi
-export LOCUS_CACHE_DIR="${LOCUS_CACHE_DIR:-$out/kernel-cache}"
+export LOCUS_CACHE_DIR="${LOCUS_CACHE_DIR:-/tmp/locus-kernel-cache}"
 arch="$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d '. ')"
 arch="sm_${arch:-90}"
 {
