@@ -9,7 +9,7 @@ namespace Locus.Kernels.Cuda;
 public static unsafe partial class CudaAttentionKernels
 {
     // Scratch slots of this family (CudaKernelContext.Scratch): distinct from the other families' small slot numbers.
-    private const int SlotLse = 0x4154_0001, SlotMu = 0x4154_0002, SlotRowDot = 0x4154_0003, SlotErr = 0x4154_0004, SlotPool = 0x4154_0005;
+    private const int SlotLse = 0x4154_0001, SlotMu = 0x4154_0002, SlotRowDot = 0x4154_0003, SlotErr = 0x4154_0004, SlotPool = 0x4154_0005, SlotTiles = 0x4154_0006;
 
     private static void RunAttention(CudaKernelContext ctx, Node node, ReadOnlySpan<BoundTensor> sources, BoundTensor output, BoundTensor? aux)
     {
@@ -24,6 +24,7 @@ public static unsafe partial class CudaAttentionKernels
             Lse = aux is BoundTensor lse ? CudaKernelContext.Pointer(lse) : ctx.Scratch(SlotLse, 4L * b * h * nq),
             B = b, H = h, Nq = nq, Nk = nk, D = d, Dv = dv, Scale = p.Scale, IsBf16 = q.DType == DType.BF16 ? 1 : 0,
         };
+        bool flash = AttentionSelector.UsesFlash(node) && Aligned16(fa.Q, fa.K, fa.V, fa.O);
         int next = 3;
         if (p.HasBias)
         {
@@ -47,6 +48,14 @@ public static unsafe partial class CudaAttentionKernels
             fa.RowMask = CudaKernelContext.Pointer(sources[next++]);
             fa.ColMask = CudaKernelContext.Pointer(sources[next++]);
             fa.RegionBias = region;
+            if (flash)
+            {
+                // Per 64-key tile: does any column carry the region bias? (the tensor-core kernel skips the others)
+                int tiles = (nk + 63) / 64;
+                fa.ColTileAny = ctx.Scratch(SlotTiles, 4L * tiles);
+                var targs = new KernelArguments().Ptr(fa.ColMask).Int(nk).Ptr(fa.ColTileAny);
+                ctx.Launch(AttentionSelector.GenericModule, "attention_tile_any", new LaunchConfig((uint)tiles, 1, 1, 64), targs);
+            }
         }
         bool check = (p.HasBias || p.HasRegionBias) && CheckMaskedRows;
         if (check)
@@ -56,7 +65,7 @@ public static unsafe partial class CudaAttentionKernels
             CudaException.Check(CuDriver.cuMemsetD8Async(fa.ErrFlag + 4, 0x7F, 4, ctx.Stream), "cuMemsetD8Async(attention error row)");
         }
         var args = new KernelArguments().AddStruct(fa);
-        if (AttentionSelector.UsesFlash(node) && Aligned16(fa.Q, fa.K, fa.V, fa.O))
+        if (flash)
         {
             uint smem = (uint)(2 * 64 * (d + 8) * 2);
             var cfg = new LaunchConfig((uint)((nq + 63) / 64), (uint)(b * h), 1, 128, 1, 1, smem);

@@ -18,7 +18,7 @@ public sealed class AttentionStructLayoutTests
         (typeof(FaParams), "FaParams", "flash_attention.cu",
         [
             "Q:q", "K:k", "V:v", "O:o", "Lse:lse", "Bias:bias", "GragScales:grag_scales", "GragM:grag_m", "RowMask:row_mask",
-            "ColMask:col_mask", "ErrFlag:err_flag", "BiasStrideB:bias_sb", "BiasStrideH:bias_sh", "BiasStrideQ:bias_sq", "B:B", "H:H",
+            "ColMask:col_mask", "ColTileAny:col_tile_any", "ErrFlag:err_flag", "BiasStrideB:bias_sb", "BiasStrideH:bias_sh", "BiasStrideQ:bias_sq", "B:B", "H:H",
             "Nq:Nq", "Nk:Nk", "D:D", "Dv:Dv", "Scale:scale", "RegionBias:region_bias", "GragCount:grag_count", "IsBf16:is_bf16",
             "BiasBf16:bias_bf16", "GragK0:grag_k0", "GragK1:grag_k1", "GragR0:grag_r0", "GragR1:grag_r1",
         ]),
@@ -27,7 +27,7 @@ public sealed class AttentionStructLayoutTests
             "Q:q", "K:k", "Lse:lse", "Weight:weight", "Acc:acc", "Out:out", "B:B", "H:H", "Nq:Nq", "Nk:Nk", "Row0:row0", "Rows:rows",
             "Col0:col0", "Cols:cols", "Scale:scale", "D:D", "IsBf16:is_bf16",
         ]),
-        (typeof(FaParams), "FaParams", "attention_generic.cu", ["Q:q", "ErrFlag:err_flag", "B:B", "BiasBf16:bias_bf16", "GragK0:grag_k0", "GragR1:grag_r1"]),
+        (typeof(FaParams), "FaParams", "attention_generic.cu", ["Q:q", "ColTileAny:col_tile_any", "ErrFlag:err_flag", "B:B", "BiasBf16:bias_bf16", "GragK0:grag_k0", "GragR1:grag_r1"]),
         (typeof(FaCaptureParams), "FaCaptureParams", "attention_generic.cu", ["Out:out", "B:B", "Scale:scale", "IsBf16:is_bf16"]),
         (typeof(GragHelperParams), "GaGragParams", "attention_generic.cu",
             ["Q:q", "K:k", "Mu:mu", "M:m", "BH:BH", "Nq:Nq", "Nk:Nk", "D:D", "G:G", "IsBf16:is_bf16", "Scale:scale", "K0:k0", "K1:k1"]),
@@ -38,7 +38,7 @@ public sealed class AttentionStructLayoutTests
     [Fact]
     public void Sizes_MatchTheDocumentedCLayouts()
     {
-        Assert.Equal(288, Marshal.SizeOf<FaParams>());
+        Assert.Equal(296, Marshal.SizeOf<FaParams>());
         Assert.Equal(96, Marshal.SizeOf<FaCaptureParams>());
         Assert.Equal(128, Marshal.SizeOf<GragHelperParams>());
         Assert.Equal(48, Marshal.SizeOf<PoolParams>());

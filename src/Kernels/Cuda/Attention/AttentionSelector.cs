@@ -94,7 +94,7 @@ internal static class AttentionSelector
         var list = new List<KernelModule>
         {
             new(GenericModule, "attention_generic.cu", [], [],
-                ["attention_generic_fwd", "attention_generic_capture", "attention_grag_mean", "attention_grag_rowdot", "attention_pool2x2"]),
+                ["attention_generic_fwd", "attention_generic_capture", "attention_grag_mean", "attention_grag_rowdot", "attention_pool2x2", "attention_tile_any"]),
         };
         for (int mask = 0; mask < 8; mask++)
         {

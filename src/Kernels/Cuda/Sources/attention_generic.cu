@@ -13,6 +13,7 @@ struct FaParams
 {
     const void* q; const void* k; const void* v; void* o; float* lse;
     const void* bias; const float* grag_scales; const float* grag_m; const float* row_mask; const float* col_mask;
+    const int* col_tile_any;
     int* err_flag;
     long long bias_sb, bias_sh, bias_sq;
     int B, H, Nq, Nk, D, Dv;
@@ -215,6 +216,15 @@ extern "C" __global__ void attention_grag_rowdot(GaGragParams p)
         float dot = ga_warp_sum(part);
         if (lane == 0) p.m[((size_t)bh * p.G + g) * p.Nq + i] = dot * p.scale;
     }
+}
+
+// flags[t] = 1 when mask[j] ≠ 0 for some j in [64t, 64t + 64) ∩ [0, n), else 0 (lets the tensor-core kernel skip the region
+// bias on tiles without selected columns). Grid ⌈n/64⌉, 64 threads.
+extern "C" __global__ void attention_tile_any(const float* mask, int n, int* flags)
+{
+    int j = blockIdx.x * 64 + threadIdx.x;
+    int any = __syncthreads_or(j < n && mask[j] != 0.0f);
+    if (threadIdx.x == 0) flags[blockIdx.x] = any ? 1 : 0;
 }
 
 // 2×2 average pooling of both axes of a captured image × image block: rows and columns are tokens of a gh × gw grid;

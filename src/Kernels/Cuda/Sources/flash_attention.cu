@@ -41,11 +41,12 @@ typedef unsigned short fa_bf16;
 typedef unsigned int fa_u32;
 
 // Kernel argument (passed by value). Keep in sync with FaParams in CudaAttentionKernels.Launch.cs:
-// 8-byte fields first, then 4-byte fields; 288 bytes.
+// 8-byte fields first, then 4-byte fields; 296 bytes.
 struct FaParams
 {
     const void* q; const void* k; const void* v; void* o; float* lse;
     const void* bias; const float* grag_scales; const float* grag_m; const float* row_mask; const float* col_mask;
+    const int* col_tile_any;                        // [⌈Nk/64⌉]: 1 when the 64-key tile has a column with colMask ≠ 0
     int* err_flag;
     long long bias_sb, bias_sh, bias_sq;           // bias element strides of b, h, query row (0 = broadcast)
     int B, H, Nq, Nk, D, Dv;
@@ -159,7 +160,7 @@ __device__ __forceinline__ void fa_apply_mods(const FaParams& p, float (&x)[8][4
     }
 #endif
 #if FA_HAS_REGION
-    if (regionRowA || regionRowB)
+    if ((regionRowA || regionRowB) && p.col_tile_any[k0 / FA_BK])
     {
         float rbias = p.region_bias * FA_LOG2E;
 #pragma unroll
