@@ -40,6 +40,23 @@ public sealed class SafetensorsFileTests
     }
 
     [Fact]
+    public void Open_EveryFixtureFile_ParsesAndReadsAllTensors()
+    {
+        // All fixtures were written by Python's safetensors; each must validate and every tensor must read back.
+        var files = Directory.GetFiles(TestPaths.Fixture(""), "*.safetensors", SearchOption.AllDirectories);
+        Assert.True(files.Length >= 4, $"only {files.Length} fixture files found");
+        foreach (string path in files)
+        {
+            using var f = SafetensorsFile.Open(path);
+            Assert.Equal(f.Length, 8 + (f.Tensors.Count == 0 ? f.Length - 8 : f.Tensors.Min(t => t.Offset) - 8) + f.Tensors.Sum(t => t.ByteLength));
+            foreach (var t in f.Tensors)
+            {
+                Assert.Equal(t.ByteLength, f.Read(t.Name).Data.LongLength);
+            }
+        }
+    }
+
+    [Fact]
     public void Open_AnyFile_NeverModifiesIt()
     {
         byte[] before = SHA256.HashData(File.ReadAllBytes(TestPaths.FluxTinyWeights));
