@@ -1,0 +1,64 @@
+using Locus.Engine.IO.Images;
+
+namespace Locus.Models.Editing;
+
+/// <summary>One edit: the source image, the prompt embeddings and the sampling / mask / GRAG / blend settings.</summary>
+public sealed record EditRequest
+{
+    /// <summary>The source image (resized to a multiple of 16 and of twice the VAE factor).</summary>
+    public required Rgb8Image Image { get; init; }
+
+    /// <summary>Text-encoder hidden states (and optional negative ones).</summary>
+    public required PromptEmbeddings Embeddings { get; init; }
+
+    /// <summary>Denoising steps (≥ 1). Default 28 (FluxKontextPipeline).</summary>
+    public int Steps { get; init; } = 28;
+
+    /// <summary>Kontext distilled guidance scale (guidance embedding input). Default 3.5.</summary>
+    public float Guidance { get; init; } = 3.5f;
+
+    /// <summary>True CFG scale s: used when &gt; 1 and negative embeddings are given (Kontext: v = v_neg + s·(v − v_neg)). Default 1.</summary>
+    public float TrueCfgScale { get; init; } = 1f;
+
+    /// <summary>Seed of the initial noise (<see cref="SeededNoise"/>).</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Mask source. Default none.</summary>
+    public MaskSource Mask { get; init; } = MaskSource.None;
+
+    /// <summary>FlowBlend settings, or null for no blending (needs a mask).</summary>
+    public BlendOptions? Blend { get; init; }
+
+    /// <summary>GRAG settings, or null for none.</summary>
+    public GragSettings? Grag { get; init; }
+
+    /// <summary>After decoding, replace pixels outside the mask by the (resized) source: out = m·out + (1 − m)·src. Needs a mask.</summary>
+    public bool Composite { get; init; }
+
+    /// <summary>Checks every field.</summary>
+    /// <exception cref="ArgumentException">A missing or out-of-range value (the message names it).</exception>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Image, nameof(Image));
+        ArgumentNullException.ThrowIfNull(Embeddings, nameof(Embeddings));
+        ArgumentNullException.ThrowIfNull(Mask, nameof(Mask));
+        if (Steps is < 1 or > 1000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be in [1, 1000]");
+        }
+        if (!float.IsFinite(Guidance) || Guidance < 0f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Guidance), Guidance, "guidance must be finite and ≥ 0");
+        }
+        if (!float.IsFinite(TrueCfgScale) || TrueCfgScale < 0f)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TrueCfgScale), TrueCfgScale, "true CFG scale must be finite and ≥ 0");
+        }
+        Blend?.Validate();
+        Grag?.Validate();
+        if ((Blend is not null || Composite) && Mask.Kind == MaskSourceKind.None)
+        {
+            throw new ArgumentException("blend and composite need a mask (mask source is none)", nameof(Mask));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Locus.Engine.IO.Images;
+using Locus.Engine.Tensors;
+
+namespace Locus.Models.Editing;
+
+/// <summary>The outcome of one edit.</summary>
+public sealed record EditResult
+{
+    /// <summary>The edited image (the processed size: the source resized to the size policy).</summary>
+    public required Rgb8Image Image { get; init; }
+
+    /// <summary>The source image at the processed size.</summary>
+    public required Rgb8Image Source { get; init; }
+
+    /// <summary>The mask used on the packed token grid [H/(2f), W/(2f)] (after threshold), or null without a mask.</summary>
+    public HostTensor? TokenMask { get; init; }
+
+    /// <summary><see cref="TokenMask"/> upsampled (nearest) to the image [H, W], or null.</summary>
+    public HostTensor? PixelMask { get; init; }
+
+    /// <summary>Final packed target latents [1, N_tgt, 4C] (before unpack/decode).</summary>
+    public required HostTensor Latents { get; init; }
+
+    /// <summary>Packed source (reference) latents [1, N_ref, 4C] = x0.</summary>
+    public required HostTensor SourceLatents { get; init; }
+
+    /// <summary>Per-stage wall times.</summary>
+    public required EditTimings Timings { get; init; }
+
+    /// <summary>The seed used.</summary>
+    public long Seed { get; init; }
+}
