@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The whole GPU session in one call (issue "GPU bring-up"): kernel compile, CUDA parity, the diffusers fixtures through
+# `locus forward --device cuda` (f32 and bf16) compared with diffusers, then Locus vs PyTorch benchmarks.
+# Run from the repository root on the GPU machine with publish/gpu carried:  bash tools/gpu/full.sh
+# Logs land in $OUT (or ./gpu-logs) as one tarball plus a short summary on stdout.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+final_out="${OUT:-$root/gpu-logs}"
+logs=/tmp/locus-gpu-logs
+rm -rf "$logs"; mkdir -p "$logs" "$final_out"
+locus="$root/publish/gpu/locus"
+export LOCUS_CACHE_DIR=/tmp/locus-kernel-cache
+py=/opt/torch/.venv/bin/python3
+export LOCUS_CUDA_PATH="${LOCUS_CUDA_PATH:-$("$py" -c 'import glob,site;print(":".join(d for s in site.getsitepackages() for d in [s+"/nvidia/cu13/lib"]+sorted(glob.glob(s+"/nvidia/*/lib"))))')}"
+arch="sm_$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d '. ')"
+sec() { echo; echo "== $*"; }
+run() { local name="$1" limit="$2"; shift 2; timeout "$limit" "$@" > "$logs/$name.log" 2>&1; local r=$?; echo "[$name exit $r]"; return $r; }
+
+sec "device"; nvidia-smi --query-gpu=name,driver_version,compute_cap,clocks.sm,clocks.max.sm --format=csv | tee "$logs/device.log"; date -u | tee -a "$logs/device.log"
+sec "compile"; run compile 120 "$locus" kernels compile --arch "$arch" --arch compute_90; tail -2 "$logs/compile.log"
+sec "parity (cuda)"; run parity 300 "$locus" parity --backend cuda; grep -E "^Failed" "$logs/parity.log" | head -20; tail -1 "$logs/parity.log"
+if [[ -n "${LOCUS_FLASH_VARIANTS:-}" ]]; then
+  for v in $LOCUS_FLASH_VARIANTS; do
+    sec "parity attention, flash variant $v"; LOCUS_FLASH_VARIANT=$v run "parity_attn_v$v" 120 "$locus" parity --backend cuda --op Attention
+    grep -E "^Failed" "$logs/parity_attn_v$v.log" | head -10; tail -1 "$logs/parity_attn_v$v.log"
+  done
+fi
+
+sec "diffusers fixtures on cuda"
+fx=tests/fixtures/diffusers
+for dt in f32 bf16; do
+  run "fwd_flux_$dt" 120 "$locus" forward --model $fx/flux_kontext_tiny/weights.safetensors --config $fx/flux_kontext_tiny/CASE.json --inputs $fx/flux_kontext_tiny/io.safetensors --out /tmp/flux_$dt.safetensors --device cuda --dtype $dt
+  echo "flux $dt: $("$py" tools/gpu/compare.py /tmp/flux_$dt.safetensors $fx/flux_kontext_tiny/io.safetensors sample 2>&1 | tail -1)"
+  run "fwd_qwen_$dt" 120 "$locus" forward --model $fx/qwen_image_edit_tiny/weights.safetensors --config $fx/qwen_image_edit_tiny/CASE.json --inputs $fx/qwen_image_edit_tiny/io.safetensors --out /tmp/qwen_$dt.safetensors --device cuda --dtype $dt --zero-cond-t
+  echo "qwen $dt: $("$py" tools/gpu/compare.py /tmp/qwen_$dt.safetensors $fx/qwen_image_edit_tiny/io.safetensors sample sample_zero_cond_t 2>&1 | tr '\n' ' ')"
+  run "fwd_vae_enc_$dt" 120 "$locus" forward --model $fx/vae_flux_tiny/weights.safetensors --config $fx/vae_flux_tiny/CASE.json --inputs $fx/vae_flux_tiny/io.safetensors --out /tmp/vae_$dt.safetensors --device cuda --dtype $dt
+  echo "vae $dt: $("$py" tools/gpu/compare.py /tmp/vae_$dt.safetensors $fx/vae_flux_tiny/io.safetensors latent_dist_mean decoded 2>&1 | tr '\n' ' ')"
+done
+
+sec "GEMM: Locus Linear vs cuBLASLt, elementwise GB/s"; run kbench 180 "$locus" kernels bench --quick; cat "$logs/kbench.log" | tail -25
+sec "GEMM: PyTorch"; run gemm_torch 120 "$py" bench/pytorch/gemm_bench.py; cat "$logs/gemm_torch.log"
+sec "attention: Locus"; run attn 120 "$locus" bench attention ${LOCUS_ATTN_ARGS:-}; tail -12 "$logs/attn.log"
+sec "attention: PyTorch"; run attn_torch 120 "$py" bench/pytorch/attention_bench.py; tail -6 "$logs/attn_torch.log"
+sec "Kontext-dev step: Locus"; run model_flux 300 "$locus" bench model --arch flux-kontext-dev --device cuda --steps 3; tail -12 "$logs/model_flux.log"
+sec "Kontext-dev blocks and step: PyTorch"; run blocks_torch 240 "$py" bench/pytorch/flux_blocks_bench.py; tail -12 "$logs/blocks_torch.log"
+tar czf "$final_out/gpu-logs.tgz" -C "$logs" .
