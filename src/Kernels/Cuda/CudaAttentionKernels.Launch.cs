@@ -9,7 +9,7 @@ namespace Locus.Kernels.Cuda;
 public static unsafe partial class CudaAttentionKernels
 {
     // Scratch slots of this family (CudaKernelContext.Scratch): distinct from the other families' small slot numbers.
-    private const int SlotLse = 0x4154_0001, SlotMu = 0x4154_0002, SlotRowDot = 0x4154_0003, SlotErr = 0x4154_0004, SlotPool = 0x4154_0005, SlotTiles = 0x4154_0006;
+    private const int SlotLse = 0x4154_0001, SlotMu = 0x4154_0002, SlotRowDot = 0x4154_0003, SlotErr = 0x4154_0004, SlotPool = 0x4154_0005, SlotTiles = 0x4154_0006, SlotKPrime = 0x4154_0007;
 
     private static void RunAttention(CudaKernelContext ctx, Node node, ReadOnlySpan<BoundTensor> sources, BoundTensor output, BoundTensor? aux)
     {
@@ -25,13 +25,20 @@ public static unsafe partial class CudaAttentionKernels
             B = b, H = h, Nq = nq, Nk = nk, D = d, Dv = dv, Scale = p.Scale, IsBf16 = q.DType == DType.BF16 ? 1 : 0,
         };
         bool flash = AttentionSelector.UsesFlash(node) && Aligned16(fa.Q, fa.K, fa.V, fa.O);
+        bool gragInKernel = false;
         int next = 3;
         if (p.HasBias)
         {
             BindBias(ref fa, sources[next++]);
         }
-        if (p.Grag is { } groups)
+        if (p.Grag is { } prepassGroups && AttentionSelector.UsesGragPrepass(flash, prepassGroups))
         {
+            // Official all-rows groups: k′ = λ·μ + δ·(k − μ) into scratch, then the plain kernel reads k′.
+            fa.K = RunGragKeyPrepass(ctx, k, prepassGroups, CudaKernelContext.Pointer(sources[next++]));
+        }
+        else if (p.Grag is { } groups)
+        {
+            gragInKernel = true;
             fa.GragScales = CudaKernelContext.Pointer(sources[next++]);
             fa.GragM = RunGragHelpers(ctx, q, k, groups, p.Scale);
             fa.GragCount = groups.Length;
@@ -68,8 +75,9 @@ public static unsafe partial class CudaAttentionKernels
         if (flash)
         {
             uint smem = (uint)(2 * 64 * (d + 8) * 2);
-            var cfg = new LaunchConfig((uint)((nq + 63) / 64), (uint)(b * h), 1, 128, 1, 1, smem);
-            ctx.Launch(AttentionSelector.FlashModule(p.HasBias, p.HasGrag, p.HasRegionBias), $"flash_attention_fwd_d{d}", cfg, args);
+            var (entry, rows, threads) = AttentionSelector.FlashForward(d, AttentionSelector.FlashVariant());
+            var cfg = new LaunchConfig((uint)((nq + rows - 1) / rows), (uint)(b * h), 1, (uint)threads, 1, 1, smem);
+            ctx.Launch(AttentionSelector.FlashModule(p.HasBias, gragInKernel, p.HasRegionBias), entry, cfg, args);
         }
         else
         {
@@ -116,6 +124,30 @@ public static unsafe partial class CudaAttentionKernels
         ctx.Launch(AttentionSelector.GenericModule, "attention_grag_mean", new LaunchConfig((uint)bh, (uint)g, 1, 256), args);
         ctx.Launch(AttentionSelector.GenericModule, "attention_grag_rowdot", new LaunchConfig((uint)((nq + 3) / 4), (uint)bh, 1, 128), args);
         return gp.M;
+    }
+
+    // k′[bh, j, :] = k except on each group's keys: bf16(λ_g·μ_g + δ_g·(k − μ_g)), μ_g in f32 (attention_grag_mean),
+    // λ, δ read from the device scales tensor. Returns the device address of k′ [B, H, Nk, D] bf16 (scratch).
+    private static ulong RunGragKeyPrepass(CudaKernelContext ctx, BoundTensor k, GragGroup[] groups, ulong scales)
+    {
+        int bh = k.Shape[0] * k.Shape[1], nk = k.Shape[2], d = k.Shape[3], g = groups.Length;
+        long keyBytes = 2L * bh * nk * d;
+        var gp = new GragHelperParams
+        {
+            Q = 0, K = CudaKernelContext.Pointer(k), Mu = ctx.Scratch(SlotMu, 4L * bh * g * d), M = 0,
+            BH = bh, Nq = 0, Nk = nk, D = d, G = g, IsBf16 = 1, Scale = 1f,
+        };
+        for (int i = 0; i < g; i++)
+        {
+            gp.K0[i] = groups[i].KeyStart;
+            gp.K1[i] = groups[i].KeyEnd;
+        }
+        ulong kPrime = ctx.Scratch(SlotKPrime, keyBytes);
+        ctx.Launch(AttentionSelector.GenericModule, "attention_grag_mean", new LaunchConfig((uint)bh, (uint)g, 1, 256), new KernelArguments().AddStruct(gp));
+        long chunks = (long)bh * nk * (d / 8);
+        var rargs = new KernelArguments().AddStruct(gp).Ptr(scales).Ptr(kPrime);
+        ctx.Launch(AttentionSelector.GenericModule, "attention_grag_rewrite_k", new LaunchConfig((uint)((chunks + 255) / 256), 1, 1, 256), rargs);
+        return kPrime;
     }
 
     private static void ThrowIfMaskedRow(CudaKernelContext ctx, Node node, ulong flag, int heads, int nq)

@@ -57,6 +57,40 @@ internal static class AttentionSelector
         return node.Op != OpKind.Attention || node.Shape[3] == d;
     }
 
+    /// <summary>Environment variable choosing the tensor-core forward variant: 1 (default, 4 warps × 16 rows) or 2 (8 warps, 128 rows).</summary>
+    public const string VariantVariable = "LOCUS_FLASH_VARIANT";
+
+    /// <summary>When set, overrides <see cref="VariantVariable"/> (the attention bench compares variants in one process).</summary>
+    public static int? VariantOverride { get; set; }
+
+    /// <summary>When true, official (all-rows) GRAG groups use the in-kernel logit form instead of the k′ pre-pass (bench comparison).</summary>
+    public static bool ForceGragLogitForm { get; set; }
+
+    /// <summary>
+    /// The tensor-core forward variant: <see cref="VariantOverride"/>, else <paramref name="environmentValue"/> ("2" → 2), else 1.
+    /// Any other value (empty, "1", garbage) selects the verified variant 1.
+    /// </summary>
+    public static int FlashVariant(string? environmentValue) =>
+        VariantOverride is 1 or 2 ? VariantOverride.Value : environmentValue?.Trim() == "2" ? 2 : 1;
+
+    /// <summary>The variant for this process (<see cref="VariantVariable"/>, <see cref="VariantOverride"/>).</summary>
+    public static int FlashVariant() => FlashVariant(Environment.GetEnvironmentVariable(VariantVariable));
+
+    /// <summary>Entry name and launch shape (rows per block, threads) of the forward kernel for head dim <paramref name="d"/>.</summary>
+    public static (string Entry, int RowsPerBlock, int Threads) FlashForward(int d, int variant) =>
+        variant == 2 ? ($"flash_attention_fwd_d{d}_v2", 128, 256) : ($"flash_attention_fwd_d{d}", 64, 128);
+
+    /// <summary>
+    /// True when GRAG runs as the k′ pre-pass (k′ = λ·μ + δ·(k − μ) on each group's keys, then the plain kernel): the
+    /// tensor-core path, every group all-rows (official semantics) and <see cref="ForceGragLogitForm"/> off.
+    /// Row-restricted groups keep the exact logit form.
+    /// </summary>
+    public static bool UsesGragPrepass(bool flash, GragGroup[] groups)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        return flash && !ForceGragLogitForm && groups.Length > 0 && groups.All(g => g.AllRows);
+    }
+
     private static string? CheckAttention(Node node)
     {
         var p = node.ParamsAs<AttentionParams>();
@@ -94,15 +128,17 @@ internal static class AttentionSelector
         var list = new List<KernelModule>
         {
             new(GenericModule, "attention_generic.cu", [], [],
-                ["attention_generic_fwd", "attention_generic_capture", "attention_grag_mean", "attention_grag_rowdot", "attention_pool2x2", "attention_tile_any"]),
+                ["attention_generic_fwd", "attention_generic_capture", "attention_grag_mean", "attention_grag_rowdot", "attention_pool2x2", "attention_tile_any",
+                    "attention_grag_rewrite_k"]),
         };
         for (int mask = 0; mask < 8; mask++)
         {
             bool bias = (mask & 1) != 0, grag = (mask & 2) != 0, region = (mask & 4) != 0;
             bool capture = mask == 0;
             string[] entries = capture
-                ? ["flash_attention_fwd_d64", "flash_attention_fwd_d128", "flash_attention_capture_d64", "flash_attention_capture_d128"]
-                : ["flash_attention_fwd_d64", "flash_attention_fwd_d128"];
+                ? ["flash_attention_fwd_d64", "flash_attention_fwd_d128", "flash_attention_fwd_d64_v2", "flash_attention_fwd_d128_v2",
+                    "flash_attention_capture_d64", "flash_attention_capture_d128"]
+                : ["flash_attention_fwd_d64", "flash_attention_fwd_d128", "flash_attention_fwd_d64_v2", "flash_attention_fwd_d128_v2"];
             string[] options =
             [
                 "-DFA_HAS_BIAS=" + (bias ? 1 : 0), "-DFA_HAS_GRAG=" + (grag ? 1 : 0), "-DFA_HAS_REGION=" + (region ? 1 : 0),

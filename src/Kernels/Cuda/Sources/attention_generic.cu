@@ -218,6 +218,41 @@ extern "C" __global__ void attention_grag_rowdot(GaGragParams p)
     }
 }
 
+// GRAG key pre-pass (official all-rows groups, bf16 tensor-core path): kp = k except on each group's keys, where
+// kp[bh, j, c] = bf16(λ_g·μ[bh, g, c] + δ_g·(k[bh, j, c] − μ[bh, g, c])) with (λ_g, δ_g) = scales[2g], scales[2g + 1] read
+// here (never baked). k, kp bf16 [B·H, Nk, D]; D a multiple of 8; one thread per 8 channels (16-byte load and store).
+// Grid ⌈B·H·Nk·D/8 / 256⌉, 256 threads.
+extern "C" __global__ void attention_grag_rewrite_k(GaGragParams p, const float* scales, unsigned int* kp)
+{
+    const long long chunk = (long long)blockIdx.x * 256 + threadIdx.x;
+    const int cpr = p.D >> 3;                                     // 16-byte chunks per key row
+    const long long total = (long long)p.BH * p.Nk * cpr;
+    if (chunk >= total) return;
+    const long long row = chunk / cpr;                            // bh·Nk + j
+    const int c0 = (int)(chunk - row * cpr) * 8, j = (int)(row % p.Nk), bh = (int)(row / p.Nk);
+    uint4 v = ((const uint4*)p.k)[chunk];
+    int g = -1;
+    for (int i = 0; i < p.G; ++i)
+        if (j >= p.k0[i] && j < p.k1[i]) g = i;
+    if (g >= 0)
+    {
+        const float lam = scales[2 * g], del = scales[2 * g + 1];
+        const float* mu = p.mu + ((size_t)bh * p.G + g) * p.D + c0;
+        unsigned int w[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+        for (int e = 0; e < 4; ++e)
+        {
+            float lo = __uint_as_float(w[e] << 16), hi = __uint_as_float(w[e] & 0xffff0000u);
+            float mlo = mu[2 * e], mhi = mu[2 * e + 1];
+            lo = lam * mlo + del * (lo - mlo);
+            hi = lam * mhi + del * (hi - mhi);
+            asm("cvt.rn.bf16x2.f32 %0, %1, %2;" : "=r"(w[e]) : "f"(hi), "f"(lo));
+        }
+        v = make_uint4(w[0], w[1], w[2], w[3]);
+    }
+    ((uint4*)kp)[chunk] = v;
+}
+
 // flags[t] = 1 when mask[j] ≠ 0 for some j in [64t, 64t + 64) ∩ [0, n), else 0 (lets the tensor-core kernel skip the region
 // bias on tiles without selected columns). Grid ⌈n/64⌉, 64 threads.
 extern "C" __global__ void attention_tile_any(const float* mask, int n, int* flags)

@@ -96,13 +96,14 @@ __device__ __forceinline__ void fa_flag_row(int* err, long long row)
 }
 __device__ __forceinline__ float fa_bf2f(fa_bf16 x) { return __uint_as_float(((fa_u32)x) << 16); }
 
-// Loads rows [row0, row0 + 64) of a [n, HD] bf16 matrix into a 64 × (HD + 8) tile; rows ≥ n are zero-filled.
-template <int HD>
+// Loads rows [row0, row0 + ROWS) of a [n, HD] bf16 matrix into a ROWS × (HD + 8) tile with NT threads; rows ≥ n are
+// zero-filled.
+template <int HD, int ROWS = 64, int NT = FA_THREADS>
 __device__ __forceinline__ void fa_load_tile(fa_bf16* tile, const fa_bf16* src, int row0, int n, int tid)
 {
     const int chunks = HD / 8;                        // 16-byte chunks per row
 #pragma unroll
-    for (int c = tid; c < 64 * chunks; c += FA_THREADS)
+    for (int c = tid; c < ROWS * chunks; c += NT)
     {
         int r = c / chunks, col = (c % chunks) * 8;
         int gr = row0 + r;
@@ -114,6 +115,7 @@ __device__ __forceinline__ void fa_load_tile(fa_bf16* tile, const fa_bf16* src, 
 
 // Logit modifications shared by the forward and the capture kernels. x holds scale·q·k·log2(e) for the thread's
 // 8 n-tiles × 4 elements (rows r0 = e<2 ? ra : rb, column k0 + 8n + 2t + (e&1)); out-of-range columns become −inf.
+template <int BQ = FA_BQ>
 __device__ __forceinline__ void fa_apply_mods(const FaParams& p, float (&x)[8][4], int bh, int q0, int ra, int rb, int k0, int t,
                                               bool regionRowA, bool regionRowB)
 {
@@ -121,7 +123,7 @@ __device__ __forceinline__ void fa_apply_mods(const FaParams& p, float (&x)[8][4
     for (int gi = 0; gi < p.grag_count; ++gi)
     {
         int ka = p.grag_k0[gi], kb = p.grag_k1[gi], qa = p.grag_r0[gi], qb = p.grag_r1[gi];
-        if (kb <= k0 || ka >= k0 + FA_BK || qb <= q0 || qa >= q0 + FA_BQ) continue;   // block-uniform
+        if (kb <= k0 || ka >= k0 + FA_BK || qb <= q0 || qa >= q0 + BQ) continue;   // block-uniform
         float lam = p.grag_scales[2 * gi], del = p.grag_scales[2 * gi + 1];
         const float* gm = p.grag_m + ((size_t)bh * p.grag_count + gi) * p.Nq;
         bool inA = ra >= qa && ra < qb, inB = rb >= qa && rb < qb;
@@ -187,31 +189,33 @@ __device__ __forceinline__ void fa_apply_mods(const FaParams& p, float (&x)[8][4
     }
 }
 
-// out = softmax(mods(scale·q·kᵀ))·v, lse = ln Σ exp(mods(...)). Grid (⌈Nq/64⌉, B·H), 128 threads,
-// dynamic shared memory 2 · 64 · (HD + 8) · 2 bytes (K tile, V tile; Q is staged in the V tile first).
-template <int HD>
+// out = softmax(mods(scale·q·kᵀ))·v, lse = ln Σ exp(mods(...)). NW warps of 16 query rows each (variant 1: NW = 4,
+// variant 2: NW = 8, so one 64-key K/V tile serves 128 query rows): grid (⌈Nq/(16·NW)⌉, B·H), 32·NW threads,
+// dynamic shared memory 2 · 64 · (HD + 8) · 2 bytes (K tile, V tile; Q (16·NW ≤ 128 rows) is staged across both first).
+template <int HD, int NW = 4>
 __device__ __forceinline__ void fa_forward(const FaParams& p)
 {
+    constexpr int BQ = 16 * NW, NT = 32 * NW;
     extern __shared__ __align__(16) unsigned char fa_smem_raw[];
     fa_bf16* sK = (fa_bf16*)fa_smem_raw;
     fa_bf16* sV = sK + FA_BK * (HD + 8);
     const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
-    const int bh = blockIdx.y, q0 = blockIdx.x * FA_BQ;
+    const int bh = blockIdx.y, q0 = blockIdx.x * BQ;
     const fa_bf16* Q = (const fa_bf16*)p.q + (size_t)bh * p.Nq * HD;
     const fa_bf16* K = (const fa_bf16*)p.k + (size_t)bh * p.Nk * HD;
     const fa_bf16* V = (const fa_bf16*)p.v + (size_t)bh * p.Nk * HD;
     const int ra = q0 + warp * 16 + g, rb = ra + 8;              // this thread's two query rows
 
-    // Q tile → registers (A fragments, 16 rows × D per warp).
-    fa_load_tile<HD>(sV, Q, q0, p.Nq, tid);
+    // Q tile → registers (A fragments, 16 rows × D per warp); staged in sK..sV (contiguous, 128 rows).
+    fa_load_tile<HD, BQ, NT>(sK, Q, q0, p.Nq, tid);
     fa_commit();
     fa_wait0();
     __syncthreads();
     fa_u32 qf[HD / 16][4];
 #pragma unroll
     for (int kk = 0; kk < HD / 16; ++kk)
-        fa_ldsm4(fa_smem(sV + (warp * 16 + (lane & 15)) * (HD + 8) + kk * 16 + (lane >> 4) * 8), qf[kk][0], qf[kk][1], qf[kk][2], qf[kk][3]);
-    __syncthreads();                                              // sV is free again
+        fa_ldsm4(fa_smem(sK + (warp * 16 + (lane & 15)) * (HD + 8) + kk * 16 + (lane >> 4) * 8), qf[kk][0], qf[kk][1], qf[kk][2], qf[kk][3]);
+    __syncthreads();                                              // sK, sV are free again
 
     bool regA = false, regB = false;
 #if FA_HAS_REGION
@@ -229,12 +233,12 @@ __device__ __forceinline__ void fa_forward(const FaParams& p)
     const float scaleLog2 = p.scale * FA_LOG2E;
     const int nTiles = (p.Nk + FA_BK - 1) / FA_BK;
 
-    fa_load_tile<HD>(sK, K, 0, p.Nk, tid);
+    fa_load_tile<HD, 64, NT>(sK, K, 0, p.Nk, tid);
     fa_commit();
     for (int j = 0; j < nTiles; ++j)
     {
         const int k0 = j * FA_BK;
-        fa_load_tile<HD>(sV, V, k0, p.Nk, tid);
+        fa_load_tile<HD, 64, NT>(sV, V, k0, p.Nk, tid);
         fa_commit();
         fa_wait1();                                               // K(j) landed (V(j) may be in flight)
         __syncthreads();
@@ -258,7 +262,7 @@ __device__ __forceinline__ void fa_forward(const FaParams& p)
         for (int n = 0; n < 8; ++n)
 #pragma unroll
             for (int e = 0; e < 4; ++e) s[n][e] *= scaleLog2;
-        fa_apply_mods(p, s, bh, q0, ra, rb, k0, t, regA, regB);
+        fa_apply_mods<BQ>(p, s, bh, q0, ra, rb, k0, t, regA, regB);
 
         // Online softmax (log2 domain); each row is spread over the 4 threads of a quad.
         float mxA = mA, mxB = mB;
@@ -294,7 +298,7 @@ __device__ __forceinline__ void fa_forward(const FaParams& p)
 
         fa_wait0();                                               // V(j) landed
         __syncthreads();                                          // every warp is done reading K(j)
-        if (j + 1 < nTiles) fa_load_tile<HD>(sK, K, k0 + FA_BK, p.Nk, tid);
+        if (j + 1 < nTiles) fa_load_tile<HD, 64, NT>(sK, K, k0 + FA_BK, p.Nk, tid);
         fa_commit();
 
         // O[16 × D] += P[16 × 64] · V(j)[64 × D].
@@ -429,6 +433,9 @@ __device__ __forceinline__ void fa_capture(const FaCaptureParams& p)
 
 extern "C" __global__ void flash_attention_fwd_d64(const __grid_constant__ FaParams p) { fa_forward<64>(p); }
 extern "C" __global__ void flash_attention_fwd_d128(const __grid_constant__ FaParams p) { fa_forward<128>(p); }
+// Variant 2 (LOCUS_FLASH_VARIANT=2): 8 warps, 128 query rows per block, 256 threads, same shared memory and options.
+extern "C" __global__ void flash_attention_fwd_d64_v2(const __grid_constant__ FaParams p) { fa_forward<64, 8>(p); }
+extern "C" __global__ void flash_attention_fwd_d128_v2(const __grid_constant__ FaParams p) { fa_forward<128, 8>(p); }
 #if FA_WITH_CAPTURE
 extern "C" __global__ void flash_attention_capture_d64(const __grid_constant__ FaCaptureParams p) { fa_capture<64>(p); }
 extern "C" __global__ void flash_attention_capture_d128(const __grid_constant__ FaCaptureParams p) { fa_capture<128>(p); }
