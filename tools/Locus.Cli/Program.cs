@@ -29,5 +29,7 @@ public static class Program
         yield return bench;
         yield return ForwardCommand.Create();
         yield return KernelsCommand.Create();
+        yield return EditCommand.Create();
+        yield return DemoCommand.Create();
     }
 }
