@@ -79,6 +79,19 @@ public static partial class OpCases
         yield return Attn("large magnitude", 1, 2, 33, 140, 64, 64, magnitude: 10f, maxNmse: 1e-6);
         // bf16 activations: both backends round the output to bf16; a rounding flip costs 2⁻⁸ relative on that element.
         yield return Attn("bf16", 1, 2, 17, 40, 64, 64, type: DType.BF16, maxNmse: 1e-5);
+        // bf16 at the tensor-core head dims (64, 128) with partial 64-row/64-key tiles and every option: the CUDA flash
+        // kernel rounds P to bf16 before P·V (as FlashAttention does), ≈ 2⁻⁹ relative per term, so allow 3e-5.
+        const double flash = 3e-5;
+        yield return Attn("bf16 tensor-core", 1, 3, 200, 200, 128, 128, type: DType.BF16, maxNmse: flash);
+        yield return Attn("bf16 tensor-core", 2, 2, 130, 70, 64, 64, type: DType.BF16, maxNmse: flash);
+        yield return Attn("bf16 tensor-core", 1, 2, 1, 257, 128, 128, type: DType.BF16, maxNmse: flash);
+        yield return Attn("bf16 bias [1, H, 1, Nk]", 1, 2, 96, 160, 128, 128, bias: [1, 2, 1, 160], type: DType.BF16, maxNmse: flash);
+        yield return Attn("bf16 bias full", 2, 2, 65, 129, 64, 64, bias: [2, 2, 65, 129], type: DType.BF16, maxNmse: flash);
+        yield return Attn("bf16 GRAG official", 1, 2, 150, 260, 128, 128, grag: [new GragGroup(0, 7), new GragGroup(130, 260)], type: DType.BF16, maxNmse: flash);
+        yield return Attn("bf16 GRAG rows", 1, 2, 150, 260, 128, 128, grag: [new GragGroup(130, 260, 7, 130)], type: DType.BF16, maxNmse: flash);
+        yield return Attn("bf16 region bias -inf", 2, 2, 100, 140, 128, 128, region: float.NegativeInfinity, type: DType.BF16, maxNmse: flash);
+        yield return Attn("bf16 all options", 1, 2, 120, 200, 64, 64, bias: [1, 2, 120, 200], grag: [new GragGroup(0, 5), new GragGroup(100, 200, 3, 90)],
+            region: -3f, type: DType.BF16, maxNmse: flash);
     }
 
     private static OpCase Attn(string what, int b, int h, int nq, int nk, int d, int dv, int[]? bias = null, GragGroup[]? grag = null,
