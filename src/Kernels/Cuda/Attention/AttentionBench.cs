@@ -45,17 +45,32 @@ public sealed unsafe class AttentionBench : IDisposable
     /// <summary>FLOPs of one forward: 4·B·H·N²·D.</summary>
     public double ForwardFlops => 4.0 * _b * _h * _n * (double)_n * _d;
 
-    /// <summary>The benchmark cases, in print order.</summary>
-    public static IReadOnlyList<string> Cases { get; } = ["plain", "grag", "region", "bias", "capture"];
+    /// <summary>
+    /// The benchmark cases, in print order. "grag" is the official path (k′ pre-pass + plain kernel), "grag-logit" the in-kernel
+    /// logit form it replaced; a "-v2" suffix runs the same case on forward variant 2 (<see cref="AttentionSelector.VariantVariable"/>).
+    /// </summary>
+    public static IReadOnlyList<string> Cases { get; } =
+        ["plain", "grag", "region", "bias", "capture", "grag-logit", "plain-v2", "grag-v2", "region-v2", "bias-v2"];
 
     /// <summary>Mean device milliseconds per launch of <paramref name="caseName"/> (one of <see cref="Cases"/>).</summary>
     /// <exception cref="ArgumentException">unknown case.</exception>
     public double Measure(string caseName, int iterations = 20, int warmup = 3)
     {
-        var (node, sources, aux) = BuildCase(caseName);
+        ArgumentNullException.ThrowIfNull(caseName);
+        bool v2 = caseName.EndsWith("-v2", StringComparison.Ordinal), logit = caseName == "grag-logit";
+        string baseCase = v2 ? caseName[..^3] : logit ? "grag" : caseName;
+        if (v2 && baseCase == "capture")
+        {
+            throw new ArgumentException("the capture case has no variant 2", nameof(caseName));
+        }
+        var (node, sources, aux) = BuildCase(baseCase);
         var output = Allocate(node.Desc);
         bool check = CudaAttentionKernels.CheckMaskedRows;
+        int? variant = AttentionSelector.VariantOverride;
+        bool forceLogit = AttentionSelector.ForceGragLogitForm;
         CudaAttentionKernels.CheckMaskedRows = false;
+        AttentionSelector.VariantOverride = v2 ? 2 : 1;
+        AttentionSelector.ForceGragLogitForm = logit;
         try
         {
             for (int i = 0; i < warmup; i++)
@@ -67,6 +82,8 @@ public sealed unsafe class AttentionBench : IDisposable
         finally
         {
             CudaAttentionKernels.CheckMaskedRows = check;
+            AttentionSelector.VariantOverride = variant;
+            AttentionSelector.ForceGragLogitForm = forceLogit;
         }
     }
 
