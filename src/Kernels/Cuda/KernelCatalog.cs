@@ -13,10 +13,13 @@ public static class KernelCatalog
     /// <summary>Modules of the non-attention families.</summary>
     public static IReadOnlyList<KernelModule> CoreModules { get; } =
     [
-        new("elementwise", "elementwise.cu", ["add", "sub", "mul", "scale", "silu", "gelu_tanh", "gelu_erf"], s_floats,
-            ["contiguous_b1", "contiguous_b2", "contiguous_b4", "contiguous_b8", "concat_b1", "concat_b2", "concat_b4", "concat_b8"]),
-        new("convert", "convert.cu", [], [], ["convert_f32_bf16", "convert_bf16_f32", "convert_f32_f16", "convert_f16_f32", "convert_bf16_f16", "convert_f16_bf16", "convert_f32_f32", "convert_bf16_bf16", "convert_f16_f16"]),
-        new("modulate", "modulate.cu", ["modulate", "gated_residual", "rope", "upsample_nearest2x"], s_floats, ["timestep_embedding_f32"]),
+        new("elementwise", "elementwise.cu", ["add", "sub", "mul", "scale", "silu", "gelu_tanh", "gelu_erf",
+            "add_fast", "sub_fast", "mul_fast", "scale_fast", "silu_fast", "gelu_tanh_fast", "gelu_erf_fast"], s_floats,
+            ["contiguous_b1", "contiguous_b2", "contiguous_b4", "contiguous_b8", "concat_b1", "concat_b2", "concat_b4", "concat_b8",
+             "copy_rows_u1", "copy_rows_u2", "copy_rows_u4", "copy_rows_u8", "copy_rows_u16"]),
+        new("convert", "convert.cu", [], [], ["convert_f32_bf16", "convert_bf16_f32", "convert_f32_f16", "convert_f16_f32", "convert_bf16_f16", "convert_f16_bf16", "convert_f32_f32", "convert_bf16_bf16", "convert_f16_f16",
+            "convert_fast_f32_bf16", "convert_fast_bf16_f32", "convert_fast_f32_f16", "convert_fast_f16_f32", "convert_fast_bf16_f16", "convert_fast_f16_bf16"]),
+        new("modulate", "modulate.cu", ["modulate", "gated_residual", "rope", "upsample_nearest2x", "modulate_fast", "gated_residual_fast", "rope_fast"], s_floats, ["timestep_embedding_f32"]),
         new("norm", "norm.cu", ["layer_norm", "rms_norm", "group_norm_stats", "group_norm_apply", "softmax"], s_floats),
         new("conv", "conv.cu", ["conv2d"], s_floats),
         new("editing", "editing.cu", ["flow_blend", "area_downsample", "bilinear", "threshold", "morphology", "gaussian_blur3", "minmax_normalize"], s_floats),

@@ -24,10 +24,14 @@ internal static class ElementwiseOps
         table.Add(OpKind.Concat, (n, s, o, _) => Concat(ctx, n.ParamsAs<ConcatParams>().Axis, s, o), CheckConcat);
     }
 
-    // out [shape] = a ∘ b, both broadcast by StridedView.
+    // out [shape] = a ∘ b, both broadcast by StridedView (or the contiguous fast path when both operands allow it).
     private static void Binary(CudaKernelContext ctx, string root, ReadOnlySpan<BoundTensor> s, BoundTensor o)
     {
         long n = CudaOps.Count(o);
+        if (TryBinaryFast(ctx, root, s[0], s[1], o, n))
+        {
+            return;
+        }
         var args = new KernelArguments().Ptr(CudaKernelContext.Pointer(s[0])).Ptr(CudaKernelContext.Pointer(s[1])).Ptr(CudaKernelContext.Pointer(o))
             .AddStruct(StridedView.For(s[0], o.Shape)).AddStruct(StridedView.For(s[1], o.Shape)).Long(n);
         ctx.Launch("elementwise", CudaOps.Entry(root, o.DType), LaunchConfig.Linear(n), args);
@@ -36,6 +40,15 @@ internal static class ElementwiseOps
     private static void Unary(CudaKernelContext ctx, string root, BoundTensor x, BoundTensor o, Action<KernelArguments>? extra)
     {
         long n = CudaOps.Count(o);
+        if (FastPath.Fits(n) && x.Layout.IsContiguous)
+        {
+            ulong xp = CudaKernelContext.Pointer(x), op = CudaKernelContext.Pointer(o);
+            bool vec = FastPath.Aligned(xp, op);
+            var fast = new KernelArguments().Ptr(xp).Ptr(op).Int((int)n).Int(vec ? 1 : 0);
+            extra?.Invoke(fast);
+            ctx.Launch("elementwise", CudaOps.Entry(root + "_fast", o.DType), FastPath.Grid(ctx, vec ? n / FastPath.Width(o.DType) : n), fast);
+            return;
+        }
         var args = new KernelArguments().Ptr(CudaKernelContext.Pointer(x)).Ptr(CudaKernelContext.Pointer(o)).AddStruct(StridedView.For(x, o.Shape)).Long(n);
         extra?.Invoke(args);
         ctx.Launch("elementwise", CudaOps.Entry(root, o.DType), LaunchConfig.Linear(n), args);
@@ -44,6 +57,14 @@ internal static class ElementwiseOps
     private static void Copy(CudaKernelContext ctx, BoundTensor x, BoundTensor o)
     {
         long n = CudaOps.Count(o);
+        ulong op = CudaKernelContext.Pointer(o);
+        if (x.Shape == o.Shape && RowView.TryFor(x, op, out var rows, out int unit, out long units))
+        {
+            // Dense last dim (head split/merge, slices along leading dims): row-run copy in the widest legal unit.
+            ctx.Launch("elementwise", "copy_rows_u" + unit, FastPath.Grid(ctx, units),
+                new KernelArguments().Ptr(CudaKernelContext.Pointer(x)).Ptr(op).AddStruct(rows).Int((int)units));
+            return;
+        }
         var args = new KernelArguments().Ptr(CudaKernelContext.Pointer(x)).Ptr(CudaKernelContext.Pointer(o)).AddStruct(StridedView.For(x, o.Shape)).Long(n);
         ctx.Launch("elementwise", "contiguous_b" + x.DType.SizeInBytes(), LaunchConfig.Linear(n), args);
     }
@@ -56,6 +77,15 @@ internal static class ElementwiseOps
             return;
         }
         long n = CudaOps.Count(o);
+        if (x.DType != o.DType && FastPath.Fits(n) && x.Layout.IsContiguous)
+        {
+            ulong xp = CudaKernelContext.Pointer(x), op = CudaKernelContext.Pointer(o);
+            bool vec = FastPath.Aligned(xp, op);
+            int width = Math.Min(FastPath.Width(x.DType), FastPath.Width(o.DType));
+            ctx.Launch("convert", $"convert_fast_{x.DType.KernelSuffix()}_{o.DType.KernelSuffix()}", FastPath.Grid(ctx, vec ? n / width : n),
+                new KernelArguments().Ptr(xp).Ptr(op).Int((int)n).Int(vec ? 1 : 0));
+            return;
+        }
         var args = new KernelArguments().Ptr(CudaKernelContext.Pointer(x)).Ptr(CudaKernelContext.Pointer(o)).AddStruct(StridedView.For(x, o.Shape)).Long(n);
         ctx.Launch("convert", $"convert_{x.DType.KernelSuffix()}_{o.DType.KernelSuffix()}", LaunchConfig.Linear(n), args);
     }
@@ -81,6 +111,24 @@ internal static class ElementwiseOps
             }
             at += inner;
         }
+    }
+
+    // Contiguous fast path: each operand dense, row-broadcast, per-row or scalar; 16-byte vectors when aligned.
+    private static bool TryBinaryFast(CudaKernelContext ctx, string root, BoundTensor a, BoundTensor b, BoundTensor o, long n)
+    {
+        int ka = FastPath.Kind(a, o.Shape), kb = FastPath.Kind(b, o.Shape);
+        if (!FastPath.Fits(n) || ka == FastPath.None || kb == FastPath.None || o.Shape.Rank == 0)
+        {
+            return false;
+        }
+        int c = o.Shape[o.Shape.Rank - 1];
+        int width = FastPath.Width(o.DType);
+        ulong ap = CudaKernelContext.Pointer(a), bp = CudaKernelContext.Pointer(b), op = CudaKernelContext.Pointer(o);
+        bool broadcastOk = c % width == 0 || ((ka is FastPath.Dense or FastPath.Scalar) && (kb is FastPath.Dense or FastPath.Scalar));
+        bool vec = broadcastOk && FastPath.Aligned(ka == FastPath.Scalar ? 0 : ap, kb == FastPath.Scalar ? 0 : bp, op);
+        var args = new KernelArguments().Ptr(ap).Ptr(bp).Ptr(op).Int((int)n).Int(c).Int(ka).Int(kb).Int(vec ? 1 : 0);
+        ctx.Launch("elementwise", CudaOps.Entry(root + "_fast", o.DType), FastPath.Grid(ctx, vec ? n / width : n), args);
+        return true;
     }
 
     private static string? CheckRank(Node node) =>

@@ -14,6 +14,13 @@ internal static class ModulateOps
         table.Add(OpKind.Modulate, (n, s, o, _) =>
         {
             var sh = o.Shape;
+            long total = CudaOps.Count(o);
+            if (VectorOk(o.DType, total, sh[2], P(s[0]), P(s[1]), P(s[2]), P(o)))
+            {
+                ctx.Launch("modulate", CudaOps.Entry("modulate_fast", o.DType), FastPath.Grid(ctx, total / FastPath.Width(o.DType)), new KernelArguments()
+                    .Ptr(P(s[0])).Ptr(P(s[1])).Ptr(P(s[2])).Ptr(P(o)).Int((int)total).Int(sh[1] * sh[2]).Int(sh[2]));
+                return;
+            }
             ctx.Launch("modulate", CudaOps.Entry("modulate", o.DType), LaunchConfig.Linear(CudaOps.Count(o)), new KernelArguments()
                 .Ptr(P(s[0])).Ptr(P(s[1])).Ptr(P(s[2])).Ptr(P(o)).Long(sh[0]).Long(sh[1]).Long(sh[2]));
         }, CudaOps.FloatActivations);
@@ -22,6 +29,13 @@ internal static class ModulateOps
         {
             var sh = o.Shape;
             int perToken = s[1].Shape.Rank == 3 ? 1 : 0;
+            long total = CudaOps.Count(o);
+            if (VectorOk(o.DType, total, sh[2], P(s[0]), perToken == 1 ? 0 : P(s[1]), P(s[2]), P(o)))
+            {
+                ctx.Launch("modulate", CudaOps.Entry("gated_residual_fast", o.DType), FastPath.Grid(ctx, total / FastPath.Width(o.DType)), new KernelArguments()
+                    .Ptr(P(s[0])).Ptr(P(s[1])).Ptr(P(s[2])).Ptr(P(o)).Int((int)total).Int(sh[1] * sh[2]).Int(sh[2]).Int(perToken));
+                return;
+            }
             ctx.Launch("modulate", CudaOps.Entry("gated_residual", o.DType), LaunchConfig.Linear(CudaOps.Count(o)), new KernelArguments()
                 .Ptr(P(s[0])).Ptr(P(s[1])).Ptr(P(s[2])).Ptr(P(o)).Long(sh[0]).Long(sh[1]).Long(sh[2]).Int(perToken));
         }, CudaOps.FloatActivations);
@@ -30,6 +44,13 @@ internal static class ModulateOps
         {
             var sh = o.Shape;
             long pairs = CudaOps.Count(o) / 2;
+            long total = CudaOps.Count(o);
+            if (VectorOk(o.DType, total, sh[3], P(s[0]), P(s[1]), P(s[2]), P(o)) && s[1].DType == DType.F32 && s[2].DType == DType.F32)
+            {
+                ctx.Launch("modulate", CudaOps.Entry("rope_fast", o.DType), FastPath.Grid(ctx, total / FastPath.Width(o.DType)), new KernelArguments()
+                    .Ptr(P(s[0])).Ptr(P(s[1])).Ptr(P(s[2])).Ptr(P(o)).Int((int)total).Int(sh[2]).Int(sh[3]));
+                return;
+            }
             ctx.Launch("modulate", CudaOps.Entry("rope", o.DType), LaunchConfig.Linear(pairs), new KernelArguments()
                 .Ptr(P(s[0])).Ptr(P(s[1])).Ptr(P(s[2])).Ptr(P(o)).Long((long)sh[0] * sh[1]).Long(sh[2]).Long(sh[3]));
         }, CudaOps.FloatActivations);
@@ -67,6 +88,10 @@ internal static class ModulateOps
     }
 
     private static ulong P(BoundTensor t) => CudaKernelContext.Pointer(t);
+
+    // Vectorised modulate/gated-residual/RoPE: 32-bit indices, inner dim a multiple of the vector width, 16-byte aligned.
+    private static bool VectorOk(DType dtype, long total, int inner, params ReadOnlySpan<ulong> pointers) =>
+        FastPath.Fits(total) && inner > 0 && inner % FastPath.Width(dtype) == 0 && FastPath.Aligned(pointers);
 
     /// <summary>Mirror of ConvShape in conv.cu.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -82,3 +82,56 @@ __device__ __forceinline__ i64 view_offset(const StridedView& v, i64 linear) {
 // Entry points: each kernel file defines ENTRY macros `#define FOO_ENTRY(S, T) extern "C" __global__ void foo_##S(...) { foo_body<T>(...); }`
 // and instantiates them with LOCUS_FOR_FLOAT_TYPES(FOO_ENTRY), giving foo_f32 (T = float), foo_bf16 (T = bf16_t) and foo_f16 (T = f16_t).
 #define LOCUS_FOR_FLOAT_TYPES(X) X(f32, float) X(bf16, bf16_t) X(f16, f16_t)
+
+// Vector access for the contiguous fast paths: V elements of T as one 8- or 16-byte load/store (caller guarantees the
+// element index is a multiple of V and the base pointer is 16-byte aligned). Values unpacked to f32.
+template <int BYTES> struct RawVec;
+template <> struct alignas(16) RawVec<16> { u32 w[4]; };
+template <> struct alignas(8) RawVec<8> { u32 w[2]; };
+__device__ __forceinline__ void unpack_words(const float*, const u32* w, float* v, int nw) {
+#pragma unroll
+    for (int j = 0; j < 4; ++j) if (j < nw) v[j] = __uint_as_float(w[j]);
+}
+__device__ __forceinline__ void unpack_words(const bf16_t*, const u32* w, float* v, int nw) {
+#pragma unroll
+    for (int j = 0; j < 4; ++j) if (j < nw) { v[2 * j] = __uint_as_float(w[j] << 16); v[2 * j + 1] = __uint_as_float(w[j] & 0xffff0000u); }
+}
+__device__ __forceinline__ void unpack_words(const f16_t*, const u32* w, float* v, int nw) {
+#pragma unroll
+    for (int j = 0; j < 4; ++j) if (j < nw) { v[2 * j] = f16_to_f32((f16)(w[j] & 0xffffu)); v[2 * j + 1] = f16_to_f32((f16)(w[j] >> 16)); }
+}
+__device__ __forceinline__ void pack_words(float*, u32* w, const float* v, int nw) {
+#pragma unroll
+    for (int j = 0; j < 4; ++j) if (j < nw) w[j] = __float_as_uint(v[j]);
+}
+__device__ __forceinline__ void pack_words(bf16_t*, u32* w, const float* v, int nw) {
+#pragma unroll
+    for (int j = 0; j < 4; ++j) if (j < nw) w[j] = (u32)f32_to_bf16(v[2 * j]) | ((u32)f32_to_bf16(v[2 * j + 1]) << 16);
+}
+__device__ __forceinline__ void pack_words(f16_t*, u32* w, const float* v, int nw) {
+#pragma unroll
+    for (int j = 0; j < 4; ++j) if (j < nw) w[j] = (u32)f32_to_f16(v[2 * j]) | ((u32)f32_to_f16(v[2 * j + 1]) << 16);
+}
+// Elements per 16-byte vector of T (4 f32, 8 bf16/f16).
+template <typename T> struct VecWidth { static constexpr int N = 16 / (int)sizeof(T); };
+template <typename T, int V>
+__device__ __forceinline__ void vload(const T* p, u32 i, float* v) {
+    constexpr int B = V * (int)sizeof(T);
+    RawVec<B> r = *reinterpret_cast<const RawVec<B>*>(p + i);
+    unpack_words((const T*)0, r.w, v, B / 4);
+}
+template <typename T, int V>
+__device__ __forceinline__ void vstore(T* p, u32 i, const float* v) {
+    constexpr int B = V * (int)sizeof(T);
+    RawVec<B> r;
+    pack_words((T*)0, r.w, v, B / 4);
+    *reinterpret_cast<RawVec<B>*>(p + i) = r;
+}
+// 32-bit scalar access for the fast paths' tails.
+__device__ __forceinline__ float ld32(const float* p, u32 i) { return p[i]; }
+__device__ __forceinline__ float ld32(const bf16_t* p, u32 i) { return bf16_to_f32(p[i].bits); }
+__device__ __forceinline__ float ld32(const f16_t* p, u32 i) { return f16_to_f32(p[i].bits); }
+__device__ __forceinline__ void st32(float* p, u32 i, float v) { p[i] = v; }
+__device__ __forceinline__ void st32(bf16_t* p, u32 i, float v) { p[i].bits = f32_to_bf16(v); }
+__device__ __forceinline__ void st32(f16_t* p, u32 i, float v) { p[i].bits = f32_to_f16(v); }
+#define GRID_STRIDE32(i, n) for (u32 i = blockIdx.x * blockDim.x + threadIdx.x; i < (u32)(n); i += blockDim.x * gridDim.x)

@@ -60,3 +60,93 @@ extern "C" __global__ void concat_b1(const unsigned char* s, unsigned char* o, i
 extern "C" __global__ void concat_b2(const unsigned short* s, unsigned short* o, i64 outer, i64 inner, i64 outInner, i64 at) { concat_body(s, o, outer, inner, outInner, at); }
 extern "C" __global__ void concat_b4(const u32* s, u32* o, i64 outer, i64 inner, i64 outInner, i64 at) { concat_body(s, o, outer, inner, outInner, at); }
 extern "C" __global__ void concat_b8(const u64* s, u64* o, i64 outer, i64 inner, i64 outInner, i64 at) { concat_body(s, o, outer, inner, outInner, at); }
+
+// ---- Contiguous fast paths (launcher-chosen: dense output, n < 2^31, 32-bit indices, grid-stride) ----
+// Operand kinds: 0 dense (element i), 1 row broadcast [C] over [.., C] (i % C), 2 per-row [.., 1] (i / C), 3 scalar.
+// vec = 1: 16-byte vectors of V = 16/sizeof(T) elements (launcher checked 16-byte alignment of every pointer and, for
+// kinds 1/2, C % V == 0), then a scalar tail; vec = 0: all scalar.
+__device__ __forceinline__ u32 kind_index(int kind, u32 i, u32 C) { return kind == 0 ? i : (kind == 1 ? i % C : (kind == 2 ? i / C : 0u)); }
+
+template <typename T, int V>
+__device__ __forceinline__ void load_operand(const T* p, int kind, u32 i, u32 C, float* v) {
+    if (kind == 0) { vload<T, V>(p, i, v); return; }
+    if (kind == 1) { vload<T, V>(p, i % C, v); return; }
+    float s = ld32(p, kind == 2 ? i / C : 0u);
+#pragma unroll
+    for (int j = 0; j < V; ++j) v[j] = s;
+}
+
+template <int OP> __device__ __forceinline__ float bin_op(float x, float y) { return OP == 0 ? x + y : (OP == 1 ? x - y : x * y); }
+
+template <typename T, int OP>
+__device__ void binary_fast_body(const T* a, const T* b, T* out, u32 n, u32 C, int ka, int kb, int vec) {
+    constexpr int V = VecWidth<T>::N;
+    u32 nv = vec ? n / V : 0u;
+    GRID_STRIDE32(q, nv) {
+        u32 i = q * V;
+        float x[V], y[V];
+        load_operand<T, V>(a, ka, i, C, x);
+        load_operand<T, V>(b, kb, i, C, y);
+#pragma unroll
+        for (int j = 0; j < V; ++j) x[j] = bin_op<OP>(x[j], y[j]);
+        vstore<T, V>(out, i, x);
+    }
+    for (u32 i = nv * V + blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x)
+        st32(out, i, bin_op<OP>(ld32(a, kind_index(ka, i, C)), ld32(b, kind_index(kb, i, C))));
+}
+#define ADD_FAST_ENTRY(S, T) extern "C" __global__ void add_fast_##S(const T* a, const T* b, T* out, u32 n, u32 C, int ka, int kb, int vec) { binary_fast_body<T, 0>(a, b, out, n, C, ka, kb, vec); }
+#define SUB_FAST_ENTRY(S, T) extern "C" __global__ void sub_fast_##S(const T* a, const T* b, T* out, u32 n, u32 C, int ka, int kb, int vec) { binary_fast_body<T, 1>(a, b, out, n, C, ka, kb, vec); }
+#define MUL_FAST_ENTRY(S, T) extern "C" __global__ void mul_fast_##S(const T* a, const T* b, T* out, u32 n, u32 C, int ka, int kb, int vec) { binary_fast_body<T, 2>(a, b, out, n, C, ka, kb, vec); }
+LOCUS_FOR_FLOAT_TYPES(ADD_FAST_ENTRY)
+LOCUS_FOR_FLOAT_TYPES(SUB_FAST_ENTRY)
+LOCUS_FOR_FLOAT_TYPES(MUL_FAST_ENTRY)
+
+template <int OP> __device__ __forceinline__ float un_op(float v, float s, float b) {
+    return OP == 0 ? v * s + b : (OP == 1 ? silu_f(v) : (OP == 2 ? gelu_tanh_f(v) : gelu_erf_f(v)));
+}
+template <typename T, int OP>
+__device__ void unary_fast_body(const T* x, T* out, u32 n, int vec, float s, float b) {
+    constexpr int V = VecWidth<T>::N;
+    u32 nv = vec ? n / V : 0u;
+    GRID_STRIDE32(q, nv) {
+        u32 i = q * V;
+        float v[V];
+        vload<T, V>(x, i, v);
+#pragma unroll
+        for (int j = 0; j < V; ++j) v[j] = un_op<OP>(v[j], s, b);
+        vstore<T, V>(out, i, v);
+    }
+    for (u32 i = nv * V + blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x)
+        st32(out, i, un_op<OP>(ld32(x, i), s, b));
+}
+#define SCALE_FAST_ENTRY(S, T) extern "C" __global__ void scale_fast_##S(const T* x, T* out, u32 n, int vec, float s, float b) { unary_fast_body<T, 0>(x, out, n, vec, s, b); }
+#define SILU_FAST_ENTRY(S, T) extern "C" __global__ void silu_fast_##S(const T* x, T* out, u32 n, int vec) { unary_fast_body<T, 1>(x, out, n, vec, 0.f, 0.f); }
+#define GELU_TANH_FAST_ENTRY(S, T) extern "C" __global__ void gelu_tanh_fast_##S(const T* x, T* out, u32 n, int vec) { unary_fast_body<T, 2>(x, out, n, vec, 0.f, 0.f); }
+#define GELU_ERF_FAST_ENTRY(S, T) extern "C" __global__ void gelu_erf_fast_##S(const T* x, T* out, u32 n, int vec) { unary_fast_body<T, 3>(x, out, n, vec, 0.f, 0.f); }
+LOCUS_FOR_FLOAT_TYPES(SCALE_FAST_ENTRY)
+LOCUS_FOR_FLOAT_TYPES(SILU_FAST_ENTRY)
+LOCUS_FOR_FLOAT_TYPES(GELU_TANH_FAST_ENTRY)
+LOCUS_FOR_FLOAT_TYPES(GELU_ERF_FAST_ENTRY)
+
+// ---- Contiguous of a view whose last dim is dense (stride 1), e.g. the [B,N,H,D] → [B,H,N,D] head split: every
+// output row is one dense source run. Copied in units W (16/8/4/2/1 bytes, the largest dividing the row bytes, every
+// leading stride and both pointers; chosen by the launcher), 32-bit indices, one unit per thread per iteration.
+struct RowView {
+    u32 size[5];     // leading output dims (all but the last), padded with leading 1s
+    u32 stride[5];   // source strides of those dims, in units of W
+    int rank;        // number of leading dims used (≤ 5)
+    u32 unitsPerRow; // row length in units of W
+};
+template <typename W>
+__device__ void copy_rows_body(const W* x, W* out, RowView v, u32 total) {
+    GRID_STRIDE32(q, total) {
+        u32 row = q / v.unitsPerRow, col = q - row * v.unitsPerRow, off = 0;
+        for (int d = v.rank - 1; d >= 0; --d) { u32 s = v.size[d]; off += (row % s) * v.stride[d]; row /= s; }
+        out[q] = x[off + col];
+    }
+}
+extern "C" __global__ void copy_rows_u1(const unsigned char* x, unsigned char* out, RowView v, u32 total) { copy_rows_body(x, out, v, total); }
+extern "C" __global__ void copy_rows_u2(const unsigned short* x, unsigned short* out, RowView v, u32 total) { copy_rows_body(x, out, v, total); }
+extern "C" __global__ void copy_rows_u4(const u32* x, u32* out, RowView v, u32 total) { copy_rows_body(x, out, v, total); }
+extern "C" __global__ void copy_rows_u8(const RawVec<8>* x, RawVec<8>* out, RowView v, u32 total) { copy_rows_body(x, out, v, total); }
+extern "C" __global__ void copy_rows_u16(const RawVec<16>* x, RawVec<16>* out, RowView v, u32 total) { copy_rows_body(x, out, v, total); }
