@@ -84,10 +84,7 @@ public sealed partial class EditPipeline
                 var vNeg = Velocity(session, inputs, nt * c4, ct);
                 inputs["encoder_hidden_states"] = embeds.Embeds;
                 inputs["pooled_projections"] = embeds.Pooled!;
-                for (int k = 0; k < v.Length; k++)
-                {
-                    v[k] = vNeg[k] + (request.TrueCfgScale * (v[k] - vNeg[k]));
-                }
+                TrueCfg.Combine(v, vNeg, request.TrueCfgScale, c4, normRescale: false);
             }
             schedule.Step(i, x, v, x);
             if (request.Blend is not null && mask is not null)

@@ -110,6 +110,44 @@ public sealed class EditPipelineTests(TinyModelFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void Edit_TrueCfgWithIdenticalNegative_EqualsNoCfg_OtherNegativeDiffers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var plain = _pipeline.Edit(TinyModelFixture.Request(seed: 2), null, ct).Latents;
+        var positive = TinyKontextModel.RandomEmbeddings(5, 42);
+        var same = new PromptEmbeddings(positive.Embeds, positive.Pooled) { Negative = TinyKontextModel.RandomEmbeddings(5, 42) };
+        var other = new PromptEmbeddings(positive.Embeds, positive.Pooled) { Negative = TinyKontextModel.RandomEmbeddings(5, 77) };
+        var withSame = _pipeline.Edit(TinyModelFixture.Request(seed: 2) with { Embeddings = same, TrueCfgScale = 3f }, null, ct).Latents;
+        var withOther = _pipeline.Edit(TinyModelFixture.Request(seed: 2) with { Embeddings = other, TrueCfgScale = 3f }, null, ct).Latents;
+        Assert.Equal(plain.Data, withSame.Data);      // v_neg + s·(v − v_neg) = v exactly when v_neg = v
+        Assert.NotEqual(plain.Data, withOther.Data);
+    }
+
+    [Fact]
+    public void Edit_GragOnZeroSteps_MatchesNoGrag()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var plain = _pipeline.Edit(TinyModelFixture.Request(seed: 9), null, ct).Latents;
+        var off = _pipeline.Edit(TinyModelFixture.Request(seed: 9) with { Grag = new GragSettings(0.5f, 2f) { Steps = 0 } }, null, ct).Latents;
+        Assert.True(ModelFixtures.RelError(off, plain) <= 1e-5);
+    }
+
+    [Fact]
+    public void Edit_SoftMask_KeepsFractionalTokenValues()
+    {
+        var request = TinyModelFixture.Request(seed: 3) with
+        {
+            Mask = MaskSource.FromTensor(TinyModelFixture.LeftMask(70, 50, 3.0 / 8)),
+            Blend = new BlendOptions { Threshold = null },
+        };
+        var mask = _pipeline.Edit(request, null, TestContext.Current.CancellationToken).TokenMask!.ToFloatArray();
+        // Token column 3 covers source columns [26.25, 35): 0.75 px of column 26 is inside → 0.75 / 8.75.
+        Assert.Equal(0.75 / 8.75, mask[3], 5);
+        Assert.Equal(1f, mask[2]);
+        Assert.Equal(0f, mask[4]);
+    }
+
+    [Fact]
     public async Task EditAsync_CancelAfterFirstStep_ThrowsAndPipelineRunsAgain()
     {
         var expected = _pipeline.Edit(TinyModelFixture.Request(seed: 4), null, TestContext.Current.CancellationToken);
