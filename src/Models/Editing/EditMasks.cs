@@ -9,13 +9,18 @@ internal static class EditMasks
     /// <summary>Relative aspect-ratio tolerance between a user mask and the source image.</summary>
     public const double AspectTolerance = 0.02;
 
-    /// <summary>User mask [Hm, Wm] → token grid [gh, gw] by area averaging, then optional threshold.</summary>
+    /// <summary>
+    /// User mask [Hm, Wm] → token grid [gh, gw] by area averaging, then optional threshold. The mask must have the
+    /// source image's aspect ratio (±2 %) or exactly the processed size (<paramref name="processedWidth"/> × <paramref name="processedHeight"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">The mask's aspect ratio differs from the image's by more than 2 %.</exception>
-    public static HostTensor ToTokenGrid(HostTensor mask, int imageWidth, int imageHeight, int gridHeight, int gridWidth, float? threshold)
+    public static HostTensor ToTokenGrid(HostTensor mask, int imageWidth, int imageHeight, int processedWidth, int processedHeight,
+        int gridHeight, int gridWidth, float? threshold)
     {
         int mh = mask.Shape[0], mw = mask.Shape[1];
         double imageAspect = imageWidth / (double)imageHeight, maskAspect = mw / (double)mh;
-        if (Math.Abs(maskAspect / imageAspect - 1.0) > AspectTolerance)
+        bool processedSize = mw == processedWidth && mh == processedHeight;
+        if (!processedSize && Math.Abs(maskAspect / imageAspect - 1.0) > AspectTolerance)
         {
             throw new ArgumentException($"mask is {mw}×{mh} (aspect {maskAspect:0.###}) but the image is {imageWidth}×{imageHeight} (aspect {imageAspect:0.###}); they must match", "Mask");
         }

@@ -31,7 +31,7 @@ public sealed partial class EditPipeline
         var source = ImageResize.ToMultipleOf(request.Image, multiple);
         int h = source.Height / f, w = source.Width / f, gh = h / 2, gw = w / 2, nt = gh * gw, c4 = Config.InChannels;
         HostTensor? tokenMask = request.Mask.Kind == MaskSourceKind.User
-            ? EditMasks.ToTokenGrid(request.Mask.Mask!, request.Image.Width, request.Image.Height, gh, gw, request.Blend?.Threshold)
+            ? EditMasks.ToTokenGrid(request.Mask.Mask!, request.Image.Width, request.Image.Height, source.Width, source.Height, gh, gw, request.Blend?.Threshold)
             : null;
         var pixelMask = tokenMask is null ? null : EditMasks.ToPixels(tokenMask, 2 * f);
         var prepare = clock.Elapsed;
