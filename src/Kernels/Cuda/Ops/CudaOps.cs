@@ -8,7 +8,7 @@ namespace Locus.Kernels.Cuda.Ops;
 internal static class CudaOps
 {
     /// <summary>Scratch slots (one per call-site role; stream order makes reuse across ops safe).</summary>
-    public const int SlotWeight = 1, SlotBias = 2, SlotStats = 3, SlotWeightCast = 4, SlotBiasCast = 5;
+    public const int SlotWeight = 1, SlotBias = 2, SlotStats = 3, SlotWeightCast = 4, SlotBiasCast = 5, SlotConvWeight = 6, SlotConvCol = 7, SlotConvOut = 8;
 
     /// <summary>Null when the node computes in F32 or BF16, else the refusal reason.</summary>
     public static string? FloatActivations(Node node) =>

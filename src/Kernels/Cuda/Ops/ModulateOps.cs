@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Locus.Engine.Backends;
 using Locus.Engine.Graph;
 using Locus.Engine.Tensors;
@@ -70,21 +69,7 @@ internal static class ModulateOps
                 .Ptr(P(s[0])).Ptr(P(o)).Int(b).Int(p.Dim).Int(p.FlipSinToCos ? 1 : 0).Float(p.DownscaleFreqShift).Float(p.TimeScale).Float(p.MaxPeriod));
         });
         // x [B, Ci, H, W], w [Co, Ci, kh, kw], b [Co]? → [B, Co, Ho, Wo]
-        table.Add(OpKind.Conv2d, (n, s, o, _) =>
-        {
-            var p = n.ParamsAs<Conv2dParams>();
-            var x = s[0].Shape;
-            var w = s[1].Shape;
-            ulong wp = CudaOps.AsF32(ctx, s[1], CudaOps.SlotWeight);
-            ulong bp = s.Length > 2 ? CudaOps.AsF32(ctx, s[2], CudaOps.SlotBias) : 0;
-            var shape = new ConvShape
-            {
-                B = x[0], Ci = x[1], H = x[2], W = x[3], Co = w[0], KH = w[2], KW = w[3], Ho = o.Shape[2], Wo = o.Shape[3],
-                Stride = p.Stride, PadTop = p.PadTop, PadLeft = p.PadLeft, HasBias = s.Length > 2 ? 1 : 0,
-            };
-            ctx.Launch("conv", CudaOps.Entry("conv2d", o.DType), LaunchConfig.Linear(CudaOps.Count(o)), new KernelArguments()
-                .Ptr(P(s[0])).Ptr(wp).Ptr(bp).Ptr(P(o)).AddStruct(shape));
-        }, CudaOps.FloatActivations);
+        table.Add(OpKind.Conv2d, (n, s, o, _) => ConvOps.Conv2d(ctx, n.ParamsAs<Conv2dParams>(), s, o), CudaOps.FloatActivations);
     }
 
     private static ulong P(BoundTensor t) => CudaKernelContext.Pointer(t);
@@ -92,12 +77,4 @@ internal static class ModulateOps
     // Vectorised modulate/gated-residual/RoPE: 32-bit indices, inner dim a multiple of the vector width, 16-byte aligned.
     private static bool VectorOk(DType dtype, long total, int inner, params ReadOnlySpan<ulong> pointers) =>
         FastPath.Fits(total) && inner > 0 && inner % FastPath.Width(dtype) == 0 && FastPath.Aligned(pointers);
-
-    /// <summary>Mirror of ConvShape in conv.cu.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct ConvShape
-    {
-        public long B, Ci, H, W, Co, KH, KW, Ho, Wo;
-        public int Stride, PadTop, PadLeft, HasBias;
-    }
 }
