@@ -74,10 +74,17 @@ public static unsafe partial class CudaAttentionKernels
         var args = new KernelArguments().AddStruct(fa);
         if (flash)
         {
-            uint smem = (uint)(2 * 64 * (d + 8) * 2);
-            var (entry, rows, threads) = AttentionSelector.FlashForward(d, AttentionSelector.FlashVariant());
-            var cfg = new LaunchConfig((uint)((nq + rows - 1) / rows), (uint)(b * h), 1, (uint)threads, 1, 1, smem);
-            ctx.Launch(AttentionSelector.FlashModule(p.HasBias, gragInKernel, p.HasRegionBias), entry, cfg, args);
+            int variant = AttentionSelector.EffectiveVariant(AttentionSelector.FlashVariant(), p.HasBias, gragInKernel, p.HasRegionBias);
+            int smem = AttentionSelector.FlashSharedBytes(d, variant);
+            var (entry, rows, threads) = AttentionSelector.FlashForward(d, variant);
+            nint function = ctx.Function(AttentionSelector.FlashModule(p.HasBias, gragInKernel, p.HasRegionBias), entry);
+            if (smem > 48 * 1024)
+            {
+                // Opt in to > 48 KB of dynamic shared memory (variant 3 at D = 128); idempotent, cheap host call.
+                CudaException.Check(CuDriver.cuFuncSetAttribute(function, CuDriver.FuncAttrMaxDynamicShared, smem), $"cuFuncSetAttribute({entry}, max dynamic shared {smem})");
+            }
+            var cfg = new LaunchConfig((uint)((nq + rows - 1) / rows), (uint)(b * h), 1, (uint)threads, 1, 1, (uint)smem);
+            ctx.Launch(function, cfg, args);
         }
         else
         {

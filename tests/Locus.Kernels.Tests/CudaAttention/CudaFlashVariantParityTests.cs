@@ -8,8 +8,8 @@ using Xunit;
 namespace Locus.Kernels.Tests.CudaAttention;
 
 /// <summary>
-/// Forward variant 2 (8 warps, 128 query rows per block) and the GRAG k′ pre-pass on the GPU against the reference backend
-/// (double math) at D = 64/128 with N not a multiple of the 64/128-row tiles, plus pre-pass vs in-kernel logit form on
+/// Forward variants 2 (8 warps × 16 rows) and 3 (4 warps × 32 rows), both 128 query rows per block, and the GRAG k′ pre-pass on the GPU against the reference backend
+/// (double math) at D = 64/128 with N not a multiple of the 64-key / 128-row tiles, plus pre-pass vs in-kernel logit form on
 /// the device. Skipped without a GPU.
 /// </summary>
 [Collection(FlashVariantCollection.Name)]
@@ -73,28 +73,39 @@ public sealed class CudaFlashVariantParityTests
     }
 
     [Theory]
-    [InlineData(64, 100, 100)]
-    [InlineData(64, 129, 70)]
-    [InlineData(128, 70, 130)]
-    [InlineData(128, 200, 333)]
-    [InlineData(128, 300, 65)]
-    public void Variant2_Plain_MatchesReference(int d, int nq, int nk) =>
-        AssertPasses(2, new OpCase($"Attention v2(D={d}, Nq={nq}, Nk={nk})", OpKind.Attention, g => Build(g, 2, 3, nq, nk, d)) { MaxNmse = Bf16Nmse });
+    [InlineData(2, 64, 100, 100)]
+    [InlineData(2, 64, 129, 70)]
+    [InlineData(2, 128, 70, 130)]
+    [InlineData(2, 128, 200, 333)]
+    [InlineData(2, 128, 300, 65)]
+    [InlineData(3, 64, 100, 100)]
+    [InlineData(3, 64, 129, 70)]
+    [InlineData(3, 128, 70, 130)]
+    [InlineData(3, 128, 200, 333)]
+    [InlineData(3, 128, 300, 65)]
+    public void Variant_Plain_MatchesReference(int variant, int d, int nq, int nk) =>
+        AssertPasses(variant, new OpCase($"Attention v{variant}(D={d}, Nq={nq}, Nk={nk})", OpKind.Attention, g => Build(g, 2, 3, nq, nk, d)) { MaxNmse = Bf16Nmse });
 
+    // Variant 3 with a bias falls back to variant 1 (EffectiveVariant); still checked.
     [Theory]
-    [InlineData(64)]
-    [InlineData(128)]
-    public void Variant2_Bias_MatchesReference(int d) =>
-        AssertPasses(2, new OpCase($"Attention v2(D={d}, bias)", OpKind.Attention, g => Build(g, 2, 2, 150, 140, d, bias: true)) { MaxNmse = Bf16Nmse });
+    [InlineData(2, 64)]
+    [InlineData(2, 128)]
+    [InlineData(3, 128)]
+    public void Variant_Bias_MatchesReference(int variant, int d) =>
+        AssertPasses(variant, new OpCase($"Attention v{variant}(D={d}, bias)", OpKind.Attention, g => Build(g, 2, 2, 150, 140, d, bias: true)) { MaxNmse = Bf16Nmse });
 
+    // All-rows groups: k′ pre-pass + plain module (variant 3 really runs); row-restricted: in-kernel logit form.
     [Theory]
-    [InlineData(128, true)]
-    [InlineData(128, false)]
-    [InlineData(64, true)]
-    public void Variant2_Grag_MatchesReference(int d, bool allRows)
+    [InlineData(2, 128, true)]
+    [InlineData(2, 128, false)]
+    [InlineData(2, 64, true)]
+    [InlineData(3, 128, true)]
+    [InlineData(3, 64, true)]
+    [InlineData(3, 128, false)]
+    public void Variant_Grag_MatchesReference(int variant, int d, bool allRows)
     {
         GragGroup[] groups = allRows ? [new GragGroup(0, 40), new GragGroup(100, 170)] : [new GragGroup(0, 40), new GragGroup(100, 170, 10, 140)];
-        AssertPasses(2, new OpCase($"Attention v2(D={d}, grag allRows={allRows})", OpKind.Attention, g => Build(g, 1, 3, 160, 170, d, grag: groups))
+        AssertPasses(variant, new OpCase($"Attention v{variant}(D={d}, grag allRows={allRows})", OpKind.Attention, g => Build(g, 1, 3, 160, 170, d, grag: groups))
         {
             MaxNmse = Bf16Nmse,
             Fill = Fill,
@@ -102,10 +113,11 @@ public sealed class CudaFlashVariantParityTests
     }
 
     [Theory]
-    [InlineData(128, -2.5f)]
-    [InlineData(64, float.NegativeInfinity)]
-    public void Variant2_RegionBias_MatchesReference(int d, float bias) =>
-        AssertPasses(2, new OpCase($"Attention v2(D={d}, region={bias})", OpKind.Attention, g => Build(g, 2, 2, 177, 150, d, region: bias))
+    [InlineData(2, 128, -2.5f)]
+    [InlineData(2, 64, float.NegativeInfinity)]
+    [InlineData(3, 128, float.NegativeInfinity)]
+    public void Variant_RegionBias_MatchesReference(int variant, int d, float bias) =>
+        AssertPasses(variant, new OpCase($"Attention v{variant}(D={d}, region={bias})", OpKind.Attention, g => Build(g, 2, 2, 177, 150, d, region: bias))
         {
             MaxNmse = Bf16Nmse,
             Fill = Fill,

@@ -14,9 +14,10 @@ public sealed class FlashVariantSelectionTests
     [InlineData("1", 1)]
     [InlineData("2", 2)]
     [InlineData(" 2 ", 2)]
-    [InlineData("3", 1)]
+    [InlineData("3", 3)]
+    [InlineData("4", 1)]
     [InlineData("fast", 1)]
-    public void FlashVariant_EnvironmentValue_TwoSelectsVariant2ElseVariant1(string? value, int expected)
+    public void FlashVariant_EnvironmentValue_TwoOrThreeSelectsThatVariantElseVariant1(string? value, int expected)
     {
         Assert.SkipWhen(AttentionSelector.VariantOverride is not null, "a variant override is active in this process");
         Assert.Equal(expected, AttentionSelector.FlashVariant(value));
@@ -27,16 +28,42 @@ public sealed class FlashVariantSelectionTests
     [InlineData(128, 1, "flash_attention_fwd_d128", 64, 128)]
     [InlineData(64, 2, "flash_attention_fwd_d64_v2", 128, 256)]
     [InlineData(128, 2, "flash_attention_fwd_d128_v2", 128, 256)]
+    [InlineData(64, 3, "flash_attention_fwd_d64_v3", 128, 128)]
+    [InlineData(128, 3, "flash_attention_fwd_d128_v3", 128, 128)]
     public void FlashForward_Variant_EntryAndLaunchShape(int d, int variant, string entry, int rows, int threads)
     {
         var f = AttentionSelector.FlashForward(d, variant);
         Assert.Equal((entry, rows, threads), f);
-        // 16 query rows per warp in both variants.
-        Assert.Equal(f.RowsPerBlock, f.Threads / 32 * 16);
+        // 16 query rows per warp in variants 1 and 2, 32 in variant 3.
+        Assert.Equal(f.RowsPerBlock, f.Threads / 32 * (variant == 3 ? 32 : 16));
     }
 
+    [Theory]
+    [InlineData(128, 1, 34_816)]
+    [InlineData(128, 2, 34_816)]
+    [InlineData(128, 3, 69_632)]
+    [InlineData(64, 3, 36_864)]
+    public void FlashSharedBytes_Variant_TilesOfDPlus8Bf16(int d, int variant, int bytes)
+    {
+        // K and V: 64 rows each; variant 3 adds a 128-row Q tile. Rows of D + 8 bf16 (2 bytes).
+        int rows = variant == 3 ? 64 + 64 + 128 : 64 + 64;
+        Assert.Equal(rows * (d + 8) * 2, bytes);
+        Assert.Equal(bytes, AttentionSelector.FlashSharedBytes(d, variant));
+    }
+
+    [Theory]
+    [InlineData(3, false, false, false, 3)]
+    [InlineData(3, true, false, false, 1)]
+    [InlineData(3, false, true, false, 1)]
+    [InlineData(3, false, false, true, 1)]
+    [InlineData(2, true, true, true, 2)]
+    [InlineData(1, false, false, false, 1)]
+    [InlineData(7, false, false, false, 1)]
+    public void EffectiveVariant_Variant3WithOptions_FallsBackToVariant1(int requested, bool bias, bool grag, bool region, int expected) =>
+        Assert.Equal(expected, AttentionSelector.EffectiveVariant(requested, bias, grag, region));
+
     [Fact]
-    public void Modules_EveryFlashModule_HasBothVariantsAndGenericHasKeyRewrite()
+    public void Modules_EveryFlashModule_HasVariants1And2_PlainModuleHasVariant3_GenericHasKeyRewrite()
     {
         foreach (var m in CudaAttentionKernels.Modules)
         {
@@ -49,6 +76,7 @@ public sealed class FlashVariantSelectionTests
             {
                 Assert.Contains(AttentionSelector.FlashForward(d, 1).Entry, m.Entries);
                 Assert.Contains(AttentionSelector.FlashForward(d, 2).Entry, m.Entries);
+                Assert.Equal(m.Name == AttentionSelector.FlashModule(false, false, false), m.Entries.Contains(AttentionSelector.FlashForward(d, 3).Entry));
             }
         }
     }

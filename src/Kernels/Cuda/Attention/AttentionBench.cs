@@ -47,29 +47,30 @@ public sealed unsafe class AttentionBench : IDisposable
 
     /// <summary>
     /// The benchmark cases, in print order. "grag" is the official path (k′ pre-pass + plain kernel), "grag-logit" the in-kernel
-    /// logit form it replaced; a "-v2" suffix runs the same case on forward variant 2 (<see cref="AttentionSelector.VariantVariable"/>).
+    /// logit form it replaced; a "-v2" / "-v3" suffix runs the same case on forward variant 2 / 3 (<see cref="AttentionSelector.VariantVariable"/>).
     /// </summary>
     public static IReadOnlyList<string> Cases { get; } =
-        ["plain", "grag", "region", "bias", "capture", "grag-logit", "plain-v2", "grag-v2", "region-v2", "bias-v2"];
+        ["plain", "grag", "region", "bias", "capture", "grag-logit", "plain-v2", "grag-v2", "region-v2", "bias-v2", "plain-v3", "grag-v3", "region-v3", "bias-v3"];
 
     /// <summary>Mean device milliseconds per launch of <paramref name="caseName"/> (one of <see cref="Cases"/>).</summary>
     /// <exception cref="ArgumentException">unknown case.</exception>
     public double Measure(string caseName, int iterations = 20, int warmup = 3)
     {
         ArgumentNullException.ThrowIfNull(caseName);
-        bool v2 = caseName.EndsWith("-v2", StringComparison.Ordinal), logit = caseName == "grag-logit";
-        string baseCase = v2 ? caseName[..^3] : logit ? "grag" : caseName;
-        if (v2 && baseCase == "capture")
+        int variant = caseName.EndsWith("-v2", StringComparison.Ordinal) ? 2 : caseName.EndsWith("-v3", StringComparison.Ordinal) ? 3 : 1;
+        bool logit = caseName == "grag-logit";
+        string baseCase = variant > 1 ? caseName[..^3] : logit ? "grag" : caseName;
+        if (variant > 1 && baseCase == "capture")
         {
             throw new ArgumentException("the capture case has no variant 2", nameof(caseName));
         }
         var (node, sources, aux) = BuildCase(baseCase);
         var output = Allocate(node.Desc);
         bool check = CudaAttentionKernels.CheckMaskedRows;
-        int? variant = AttentionSelector.VariantOverride;
+        int? savedVariant = AttentionSelector.VariantOverride;
         bool forceLogit = AttentionSelector.ForceGragLogitForm;
         CudaAttentionKernels.CheckMaskedRows = false;
-        AttentionSelector.VariantOverride = v2 ? 2 : 1;
+        AttentionSelector.VariantOverride = variant;
         AttentionSelector.ForceGragLogitForm = logit;
         try
         {
@@ -82,7 +83,7 @@ public sealed unsafe class AttentionBench : IDisposable
         finally
         {
             CudaAttentionKernels.CheckMaskedRows = check;
-            AttentionSelector.VariantOverride = variant;
+            AttentionSelector.VariantOverride = savedVariant;
             AttentionSelector.ForceGragLogitForm = forceLogit;
         }
     }

@@ -57,7 +57,10 @@ internal static class AttentionSelector
         return node.Op != OpKind.Attention || node.Shape[3] == d;
     }
 
-    /// <summary>Environment variable choosing the tensor-core forward variant: 1 (default, 4 warps × 16 rows) or 2 (8 warps, 128 rows).</summary>
+    /// <summary>
+    /// Environment variable choosing the tensor-core forward variant: 1 (default, 4 warps × 16 rows, verified), 2 (8 warps × 16
+    /// rows, 128 rows per block) or 3 (4 warps × 32 rows, 128 rows per block, Q in shared memory, 69,632 B at D = 128).
+    /// </summary>
     public const string VariantVariable = "LOCUS_FLASH_VARIANT";
 
     /// <summary>When set, overrides <see cref="VariantVariable"/> (the attention bench compares variants in one process).</summary>
@@ -67,18 +70,32 @@ internal static class AttentionSelector
     public static bool ForceGragLogitForm { get; set; }
 
     /// <summary>
-    /// The tensor-core forward variant: <see cref="VariantOverride"/>, else <paramref name="environmentValue"/> ("2" → 2), else 1.
-    /// Any other value (empty, "1", garbage) selects the verified variant 1.
+    /// The tensor-core forward variant: <see cref="VariantOverride"/> (1–3), else <paramref name="environmentValue"/> ("2" → 2,
+    /// "3" → 3), else 1. Any other value (empty, "1", garbage) selects the verified variant 1.
     /// </summary>
     public static int FlashVariant(string? environmentValue) =>
-        VariantOverride is 1 or 2 ? VariantOverride.Value : environmentValue?.Trim() == "2" ? 2 : 1;
+        VariantOverride is >= 1 and <= 3 ? VariantOverride.Value : environmentValue?.Trim() switch { "2" => 2, "3" => 3, _ => 1 };
 
     /// <summary>The variant for this process (<see cref="VariantVariable"/>, <see cref="VariantOverride"/>).</summary>
     public static int FlashVariant() => FlashVariant(Environment.GetEnvironmentVariable(VariantVariable));
 
     /// <summary>Entry name and launch shape (rows per block, threads) of the forward kernel for head dim <paramref name="d"/>.</summary>
-    public static (string Entry, int RowsPerBlock, int Threads) FlashForward(int d, int variant) =>
-        variant == 2 ? ($"flash_attention_fwd_d{d}_v2", 128, 256) : ($"flash_attention_fwd_d{d}", 64, 128);
+    public static (string Entry, int RowsPerBlock, int Threads) FlashForward(int d, int variant) => variant switch
+    {
+        2 => ($"flash_attention_fwd_d{d}_v2", 128, 256),
+        3 => ($"flash_attention_fwd_d{d}_v3", 128, 128),
+        _ => ($"flash_attention_fwd_d{d}", 64, 128),
+    };
+
+    /// <summary>
+    /// The variant that actually runs: variant 3 exists only in the plain module (with bias, in-kernel GRAG or region bias it
+    /// spills at D = 128: 255 registers), so those combinations fall back to the verified variant 1.
+    /// </summary>
+    public static int EffectiveVariant(int variant, bool bias, bool gragInKernel, bool region) =>
+        variant == 3 && (bias || gragInKernel || region) ? 1 : variant is 2 or 3 ? variant : 1;
+
+    /// <summary>Dynamic shared memory of the forward kernel: K and V 64-row tiles (+ a 128-row Q tile for variant 3), rows of D + 8 bf16.</summary>
+    public static int FlashSharedBytes(int d, int variant) => (variant == 3 ? 256 : 128) * (d + 8) * 2;
 
     /// <summary>
     /// True when GRAG runs as the k′ pre-pass (k′ = λ·μ + δ·(k − μ) on each group's keys, then the plain kernel): the
@@ -137,12 +154,12 @@ internal static class AttentionSelector
             bool capture = mask == 0;
             string[] entries = capture
                 ? ["flash_attention_fwd_d64", "flash_attention_fwd_d128", "flash_attention_fwd_d64_v2", "flash_attention_fwd_d128_v2",
-                    "flash_attention_capture_d64", "flash_attention_capture_d128"]
+                    "flash_attention_fwd_d64_v3", "flash_attention_fwd_d128_v3", "flash_attention_capture_d64", "flash_attention_capture_d128"]
                 : ["flash_attention_fwd_d64", "flash_attention_fwd_d128", "flash_attention_fwd_d64_v2", "flash_attention_fwd_d128_v2"];
             string[] options =
             [
                 "-DFA_HAS_BIAS=" + (bias ? 1 : 0), "-DFA_HAS_GRAG=" + (grag ? 1 : 0), "-DFA_HAS_REGION=" + (region ? 1 : 0),
-                "-DFA_WITH_CAPTURE=" + (capture ? 1 : 0),
+                "-DFA_WITH_CAPTURE=" + (capture ? 1 : 0), "-DFA_WITH_V3=" + (capture ? 1 : 0),
             ];
             list.Add(new KernelModule(FlashModule(bias, grag, region), "flash_attention.cu", [], [], entries, options));
         }

@@ -6,6 +6,9 @@
 //   FA_HAS_BIAS  0 | 1             additive bias (f32 or bf16 per FaParams.bias_bf16), broadcast strides in FaParams
 //   FA_HAS_GRAG  0 | 1             GRAG in logit form: s' = δ·s + (λ−δ)·m_g(i) on the group's rows × keys
 //   FA_HAS_REGION 0 | 1            region bias on rows with rowMask = 0 × columns with colMask ≠ 0
+//   FA_WITH_V3   0 | 1             also compile forward variant 3 (_v3 entries; the plain module only)
+// Forward variants (LOCUS_FLASH_VARIANT, AttentionSelector): 1 = fa_forward<HD, 4> (verified), 2 = fa_forward<HD, 8>
+// (_v2: 8 warps, 128 rows per block), 3 = fa_forward_w32<HD> (_v3: 4 warps × 32 rows, Q in shared memory).
 //
 // Tile design (cuda-interop.md §4.2): grid (⌈Nq/64⌉, B·H), 128 threads, each warp owns 16 query rows.
 // Q fragments stay in registers; K and V tiles of 64 × (D + 8) bf16 in shared memory (the +16 B row pad makes
@@ -25,6 +28,9 @@
 #endif
 #ifndef FA_WITH_CAPTURE
 #define FA_WITH_CAPTURE 0
+#endif
+#ifndef FA_WITH_V3
+#define FA_WITH_V3 0
 #endif
 // No __launch_bounds__ (entries stay `extern "C" __global__ void name(`): the kernels launch with 128 threads, so ptxas may
 // use up to 255 registers; cap them for occupancy experiments with --maxrregcount=N (e.g. 168 for 3 blocks/SM at D = 128).
@@ -351,6 +357,199 @@ __device__ __forceinline__ void fa_forward(const FaParams& p)
     }
 }
 
+// Variant 3 (LOCUS_FLASH_VARIANT=3): 4 warps × 32 query rows (two m16 tiles per warp), BQ = 128, 128 threads. Q stays in
+// shared memory (ldmatrix per 16-channel step), so every K/V fragment read from shared memory feeds two MMAs: half the
+// ldmatrix traffic per FLOP of variants 1 and 2 (which are shared-memory-bandwidth bound at 16 rows per warp).
+// Dynamic shared memory (128 + 64 + 64) · (HD + 8) · 2 bytes (69,632 B at D = 128: the launcher opts in above 48 KB).
+#if FA_WITH_V3
+template <int HD>
+__device__ __forceinline__ void fa_forward_w32(const FaParams& p)
+{
+    constexpr int BQ = 128, NT = 128;
+    extern __shared__ __align__(16) unsigned char fa_smem_raw[];
+    fa_bf16* sQ = (fa_bf16*)fa_smem_raw;
+    fa_bf16* sK = sQ + BQ * (HD + 8);
+    fa_bf16* sV = sK + FA_BK * (HD + 8);
+    const int tid = threadIdx.x, warp = tid >> 5, lane = tid & 31, g = lane >> 2, t = lane & 3;
+    const int bh = blockIdx.y, q0 = blockIdx.x * BQ;
+    const fa_bf16* Q = (const fa_bf16*)p.q + (size_t)bh * p.Nq * HD;
+    const fa_bf16* K = (const fa_bf16*)p.k + (size_t)bh * p.Nk * HD;
+    const fa_bf16* V = (const fa_bf16*)p.v + (size_t)bh * p.Nk * HD;
+    int ra[2], rb[2];                                             // this thread's rows in m-tile 0 and 1
+#pragma unroll
+    for (int mt = 0; mt < 2; ++mt)
+    {
+        ra[mt] = q0 + warp * 32 + mt * 16 + g;
+        rb[mt] = ra[mt] + 8;
+    }
+    bool regA[2] = {false, false}, regB[2] = {false, false};
+#if FA_HAS_REGION
+#pragma unroll
+    for (int mt = 0; mt < 2; ++mt)
+    {
+        int b = bh / p.H;
+        regA[mt] = ra[mt] < p.Nq && p.row_mask[(size_t)b * p.Nq + ra[mt]] == 0.0f;
+        regB[mt] = rb[mt] < p.Nq && p.row_mask[(size_t)b * p.Nq + rb[mt]] == 0.0f;
+    }
+#endif
+
+    float o[2][HD / 8][4];
+#pragma unroll
+    for (int mt = 0; mt < 2; ++mt)
+#pragma unroll
+        for (int i = 0; i < HD / 8; ++i) o[mt][i][0] = o[mt][i][1] = o[mt][i][2] = o[mt][i][3] = 0.f;
+    float mA[2] = {FA_NEG_INF, FA_NEG_INF}, mB[2] = {FA_NEG_INF, FA_NEG_INF}, lA[2] = {0.f, 0.f}, lB[2] = {0.f, 0.f};
+    const float scaleLog2 = p.scale * FA_LOG2E;
+    const int nTiles = (p.Nk + FA_BK - 1) / FA_BK;
+
+    fa_load_tile<HD, BQ, NT>(sQ, Q, q0, p.Nq, tid);
+    fa_load_tile<HD, 64, NT>(sK, K, 0, p.Nk, tid);
+    fa_commit();
+    for (int j = 0; j < nTiles; ++j)
+    {
+        const int k0 = j * FA_BK;
+        fa_load_tile<HD, 64, NT>(sV, V, k0, p.Nk, tid);
+        fa_commit();
+        fa_wait1();                                               // Q and K(j) landed (V(j) may be in flight)
+        __syncthreads();
+
+        // S[2 × 16 × 64] = Q · K(j)ᵀ: per 16-channel step, 2 Q fragments and 4 K ldmatrix.x4 (2 n-tiles each) feed 32 MMAs.
+        float s[2][8][4];
+#pragma unroll
+        for (int mt = 0; mt < 2; ++mt)
+#pragma unroll
+            for (int n = 0; n < 8; ++n) s[mt][n][0] = s[mt][n][1] = s[mt][n][2] = s[mt][n][3] = 0.f;
+#pragma unroll
+        for (int kk = 0; kk < HD / 16; ++kk)
+        {
+            fa_u32 qa[2][4];
+#pragma unroll
+            for (int mt = 0; mt < 2; ++mt)
+                fa_ldsm4(fa_smem(sQ + (warp * 32 + mt * 16 + (lane & 15)) * (HD + 8) + kk * 16 + (lane >> 4) * 8),
+                         qa[mt][0], qa[mt][1], qa[mt][2], qa[mt][3]);
+#pragma unroll
+            for (int n2 = 0; n2 < 4; ++n2)
+            {
+                fa_u32 b0, b1, b2, b3;
+                fa_ldsm4(fa_smem(sK + ((2 * n2 + (lane >> 4)) * 8 + (lane & 7)) * (HD + 8) + kk * 16 + ((lane >> 3) & 1) * 8), b0, b1, b2, b3);
+#pragma unroll
+                for (int mt = 0; mt < 2; ++mt)
+                {
+                    fa_mma(s[mt][2 * n2], qa[mt], b0, b1);
+                    fa_mma(s[mt][2 * n2 + 1], qa[mt], b2, b3);
+                }
+            }
+        }
+
+        // Online softmax per m-tile (log2 domain); P packed to bf16 A fragments right away (frees s).
+        fa_u32 pa[2][FA_BK / 16][4];
+#pragma unroll
+        for (int mt = 0; mt < 2; ++mt)
+        {
+#pragma unroll
+            for (int n = 0; n < 8; ++n)
+#pragma unroll
+                for (int e = 0; e < 4; ++e) s[mt][n][e] *= scaleLog2;
+            fa_apply_mods<BQ>(p, s[mt], bh, q0, ra[mt], rb[mt], k0, t, regA[mt], regB[mt]);
+            float mxA = mA[mt], mxB = mB[mt];
+#pragma unroll
+            for (int n = 0; n < 8; ++n)
+            {
+                mxA = fmaxf(mxA, fmaxf(s[mt][n][0], s[mt][n][1]));
+                mxB = fmaxf(mxB, fmaxf(s[mt][n][2], s[mt][n][3]));
+            }
+            mxA = fmaxf(mxA, __shfl_xor_sync(0xffffffffu, mxA, 1));
+            mxA = fmaxf(mxA, __shfl_xor_sync(0xffffffffu, mxA, 2));
+            mxB = fmaxf(mxB, __shfl_xor_sync(0xffffffffu, mxB, 1));
+            mxB = fmaxf(mxB, __shfl_xor_sync(0xffffffffu, mxB, 2));
+            const float useA = mxA == FA_NEG_INF ? 0.f : mxA, useB = mxB == FA_NEG_INF ? 0.f : mxB;
+            const float cA = fa_ex2(mA[mt] - useA), cB = fa_ex2(mB[mt] - useB);
+            mA[mt] = mxA;
+            mB[mt] = mxB;
+            lA[mt] *= cA;
+            lB[mt] *= cB;
+#pragma unroll
+            for (int i = 0; i < HD / 8; ++i)
+            {
+                o[mt][i][0] *= cA; o[mt][i][1] *= cA; o[mt][i][2] *= cB; o[mt][i][3] *= cB;
+            }
+#pragma unroll
+            for (int n = 0; n < 8; ++n)
+            {
+                s[mt][n][0] = fa_ex2(s[mt][n][0] - useA); s[mt][n][1] = fa_ex2(s[mt][n][1] - useA);
+                s[mt][n][2] = fa_ex2(s[mt][n][2] - useB); s[mt][n][3] = fa_ex2(s[mt][n][3] - useB);
+                lA[mt] += s[mt][n][0] + s[mt][n][1];
+                lB[mt] += s[mt][n][2] + s[mt][n][3];
+            }
+#pragma unroll
+            for (int kk = 0; kk < FA_BK / 16; ++kk)
+            {
+                pa[mt][kk][0] = fa_pack(s[mt][2 * kk][0], s[mt][2 * kk][1]);
+                pa[mt][kk][1] = fa_pack(s[mt][2 * kk][2], s[mt][2 * kk][3]);
+                pa[mt][kk][2] = fa_pack(s[mt][2 * kk + 1][0], s[mt][2 * kk + 1][1]);
+                pa[mt][kk][3] = fa_pack(s[mt][2 * kk + 1][2], s[mt][2 * kk + 1][3]);
+            }
+        }
+
+        fa_wait0();                                               // V(j) landed
+        __syncthreads();                                          // every warp is done reading K(j)
+        if (j + 1 < nTiles) fa_load_tile<HD, 64, NT>(sK, K, k0 + FA_BK, p.Nk, tid);
+        fa_commit();
+
+        // O[2 × 16 × D] += P · V(j): each V ldmatrix.x4.trans feeds 4 MMAs.
+#pragma unroll
+        for (int kk = 0; kk < FA_BK / 16; ++kk)
+#pragma unroll
+            for (int dn = 0; dn < HD / 16; ++dn)
+            {
+                fa_u32 b0, b1, b2, b3;
+                fa_ldsm4t(fa_smem(sV + (kk * 16 + (lane & 15)) * (HD + 8) + dn * 16 + (lane >> 4) * 8), b0, b1, b2, b3);
+#pragma unroll
+                for (int mt = 0; mt < 2; ++mt)
+                {
+                    fa_mma(o[mt][2 * dn], pa[mt][kk], b0, b1);
+                    fa_mma(o[mt][2 * dn + 1], pa[mt][kk], b2, b3);
+                }
+            }
+        __syncthreads();                                          // V(j) is read before V(j+1) overwrites it
+    }
+    fa_wait0();
+
+    fa_bf16* O = (fa_bf16*)p.o + (size_t)bh * p.Nq * HD;
+#pragma unroll
+    for (int mt = 0; mt < 2; ++mt)
+    {
+        float la = lA[mt], lb = lB[mt];
+        la += __shfl_xor_sync(0xffffffffu, la, 1);
+        la += __shfl_xor_sync(0xffffffffu, la, 2);
+        lb += __shfl_xor_sync(0xffffffffu, lb, 1);
+        lb += __shfl_xor_sync(0xffffffffu, lb, 2);
+        const float invA = la > 0.f ? 1.f / la : 0.f, invB = lb > 0.f ? 1.f / lb : 0.f;
+        const int rA = ra[mt], rB = rb[mt];
+#pragma unroll
+        for (int dn = 0; dn < HD / 8; ++dn)
+        {
+            int col = dn * 8 + 2 * t;
+            if (rA < p.Nq) *(fa_u32*)(O + (size_t)rA * HD + col) = fa_pack(o[mt][dn][0] * invA, o[mt][dn][1] * invA);
+            if (rB < p.Nq) *(fa_u32*)(O + (size_t)rB * HD + col) = fa_pack(o[mt][dn][2] * invB, o[mt][dn][3] * invB);
+        }
+        if (t == 0)
+        {
+            if (rA < p.Nq)
+            {
+                p.lse[(size_t)bh * p.Nq + rA] = la > 0.f ? (mA[mt] + __log2f(la)) * FA_LN2 : FA_NEG_INF;
+                if (!(la > 0.f) && p.err_flag) fa_flag_row(p.err_flag, (long long)bh * p.Nq + rA);
+            }
+            if (rB < p.Nq)
+            {
+                p.lse[(size_t)bh * p.Nq + rB] = lb > 0.f ? (mB[mt] + __log2f(lb)) * FA_LN2 : FA_NEG_INF;
+                if (!(lb > 0.f) && p.err_flag) fa_flag_row(p.err_flag, (long long)bh * p.Nq + rB);
+            }
+        }
+    }
+}
+#endif
+
 // Capture argument (by value). Keep in sync with FaCaptureParams in CudaAttentionKernels.Launch.cs; 96 bytes.
 struct FaCaptureParams
 {
@@ -436,6 +635,11 @@ extern "C" __global__ void flash_attention_fwd_d128(const __grid_constant__ FaPa
 // Variant 2 (LOCUS_FLASH_VARIANT=2): 8 warps, 128 query rows per block, 256 threads, same shared memory and options.
 extern "C" __global__ void flash_attention_fwd_d64_v2(const __grid_constant__ FaParams p) { fa_forward<64, 8>(p); }
 extern "C" __global__ void flash_attention_fwd_d128_v2(const __grid_constant__ FaParams p) { fa_forward<128, 8>(p); }
+#if FA_WITH_V3
+// Variant 3 (LOCUS_FLASH_VARIANT=3, plain module only): 4 warps × 32 rows, Q in shared memory, 69,632 B at D = 128 (opt-in).
+extern "C" __global__ void flash_attention_fwd_d64_v3(const __grid_constant__ FaParams p) { fa_forward_w32<64>(p); }
+extern "C" __global__ void flash_attention_fwd_d128_v3(const __grid_constant__ FaParams p) { fa_forward_w32<128>(p); }
+#endif
 #if FA_WITH_CAPTURE
 extern "C" __global__ void flash_attention_capture_d64(const __grid_constant__ FaCaptureParams p) { fa_capture<64>(p); }
 extern "C" __global__ void flash_attention_capture_d128(const __grid_constant__ FaCaptureParams p) { fa_capture<128>(p); }
