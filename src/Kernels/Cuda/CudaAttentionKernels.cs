@@ -6,8 +6,10 @@ namespace Locus.Kernels.Cuda;
 /// <summary>
 /// Registers the CUDA attention kernels (Attention, AttentionCapture). Attention runs on the bf16 tensor-core kernel
 /// (flash_attention.cu: head dim 64/128, Dv = D, 16-byte aligned tensors) or on the generic kernel (attention_generic.cu:
-/// f32 math, F32/BF16, head dims ≤ 256). Options: additive bias, GRAG (all groups in the exact logit form
-/// s' = δ·s + (λ − δ)·scale·q·μ, μ from a pre-kernel; λ, δ read on the device), region bias. A row with no finite logit
+/// f32 math, F32/BF16, head dims ≤ 256). Options: additive bias, GRAG (official all-rows groups on the tensor-core path:
+/// a pre-pass writes k′ = λ·μ + δ·(k − μ) to scratch and the plain kernel runs on k′; otherwise the exact logit form
+/// s' = δ·s + (λ − δ)·scale·q·μ; μ from a pre-kernel, λ, δ read on the device), region bias. The forward variant comes from
+/// LOCUS_FLASH_VARIANT (1 default; 2, 3 experimental, see Attention/README.md). A row with no finite logit
 /// throws <see cref="InvalidOperationException"/> after the launch (see <see cref="CheckMaskedRows"/>).
 /// </summary>
 public static partial class CudaAttentionKernels
