@@ -6,7 +6,7 @@ namespace Locus.Kernels.Cuda.Ops;
 
 /// <summary>
 /// Mirror of <c>RowView</c> in elementwise.cu: a view whose last dim is dense, copied row by row in units of
-/// <c>unit</c> bytes (1, 2, 4, 8 or 16; from <see cref="TryFor"/>) by <c>copy_rows_u{1,2,4,8,16}</c>.
+/// <c>unit</c> bytes (1, 2, 4, 8 or 16; chosen by <c>TryFor</c>) by <c>copy_rows_u{1,2,4,8,16}</c>.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal unsafe struct RowView
@@ -23,24 +23,27 @@ internal unsafe struct RowView
     /// Describes <paramref name="x"/> (last-dim stride 1, rank 1..6) copied to the dense <paramref name="outPointer"/>;
     /// false when the layout does not qualify or an index would not fit 32 bits.
     /// </summary>
-    public static bool TryFor(BoundTensor x, ulong outPointer, out RowView view, out int unit, out long totalUnits)
+    public static bool TryFor(BoundTensor x, ulong outPointer, out RowView view, out int unit, out long totalUnits) =>
+        TryFor(x.Shape, x.Layout.Strides, x.DType.SizeInBytes(), CudaKernelContext.Pointer(x), outPointer, out view, out unit, out totalUnits);
+
+    /// <summary>As above from the view's parts (<paramref name="strides"/> in elements of <paramref name="es"/> bytes).</summary>
+    public static bool TryFor(Shape shape, IReadOnlyList<long> strides, int es, ulong inPointer, ulong outPointer,
+        out RowView view, out int unit, out long totalUnits)
     {
         view = default;
         unit = 0;
         totalUnits = 0;
-        var shape = x.Shape;
         int rank = shape.Rank;
-        if (rank < 1 || rank - 1 > MaxLeading || x.Layout.Strides[rank - 1] != 1 || shape.ElementCount == 0)
+        if (rank < 1 || rank - 1 > MaxLeading || strides[rank - 1] != 1 || shape.ElementCount == 0)
         {
             return false;
         }
-        int es = x.DType.SizeInBytes();
         long rowBytes = (long)shape[rank - 1] * es;
-        long g = rowBytes | (long)CudaKernelContext.Pointer(x) | (long)outPointer | 16;
+        long g = rowBytes | (long)inPointer | (long)outPointer | 16;
         long maxOffsetBytes = rowBytes;
         for (int d = 0; d < rank - 1; d++)
         {
-            long strideBytes = x.Layout.Strides[d] * es;
+            long strideBytes = strides[d] * es;
             if (strideBytes < 0)
             {
                 return false;
@@ -62,7 +65,7 @@ internal unsafe struct RowView
         for (int d = 0; d < rank - 1; d++)
         {
             view.Size[d] = (uint)shape[d];
-            view.Stride[d] = shape[d] > 1 ? (uint)(x.Layout.Strides[d] * es / unit) : 0;
+            view.Stride[d] = shape[d] > 1 ? (uint)(strides[d] * es / unit) : 0;
         }
         return true;
     }
