@@ -66,7 +66,7 @@ public sealed class PromptEmbeddings
         }
         catch (Exception e) when (e is SafetensorsFormatException or IOException or ArgumentException)
         {
-            throw new PromptEmbeddingsException($"{path}: {e.Message}", e);
+            throw new PromptEmbeddingsException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}", e);
         }
     }
 

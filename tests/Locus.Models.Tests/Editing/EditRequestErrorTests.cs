@@ -45,6 +45,16 @@ public sealed class EditRequestErrorTests(TinyModelFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public void Load_NotSafetensors_ThrowsNamingFileOnce()
+    {
+        string path = Path.Combine(fixture.Root, "garbage.safetensors");
+        File.WriteAllText(path, "garbage garbage");
+        var e = Assert.Throws<PromptEmbeddingsException>(() => PromptEmbeddings.Load(path));
+        Assert.StartsWith(path + ": ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(path + ": " + path, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_SavedEmbeddings_RoundTrip()
     {
         string path = Path.Combine(fixture.Root, "embeds.safetensors");
