@@ -27,6 +27,7 @@ public static unsafe partial class CudaQuickBench
             Gemm(output, backend, m, k, n, batches);
         }
         Bandwidth(output, backend, 8704L * 3072, batches);
+        Conv(output, backend, batches);
     }
 
     private static void Gemm(TextWriter output, CudaBackend backend, int m, int k, int n, int batches)
@@ -65,6 +66,9 @@ public static unsafe partial class CudaQuickBench
         var y = g.Input("y", DType.BF16, shape);
         var v = g.Input("v", DType.BF16, new Shape(1, c));
         var wt = g.Input("wt", DType.BF16, new Shape(c));
+        var col = g.Input("col", DType.BF16, new Shape(1, rows, 1));
+        var cosT = g.Input("cos", DType.F32, new Shape(rows, 64));
+        var sinT = g.Input("sin", DType.F32, new Shape(rows, 64));
         var cases = new (string Name, Node Node, int Tensors)[]
         {
             ("add", g.Add(x, y), 3), ("mul", g.Mul(x, y), 3), ("scale", g.Scale(x, 0.5f, 1f), 2), ("silu", g.Silu(x), 2),
@@ -72,11 +76,13 @@ public static unsafe partial class CudaQuickBench
             ("gated_residual", g.GatedResidual(x, v, y), 3), ("layer_norm", g.LayerNorm(x, null, null, 1e-6f), 2),
             ("rms_norm", g.RmsNorm(x, wt, 1e-6f), 2), ("softmax", g.Softmax(x), 2), ("convert_f32", g.Convert(x, DType.F32), 3),
             ("add_bcast_row", g.Add(x, v), 2), ("contiguous_T", g.Contiguous(g.Permute(g.Reshape(x, new Shape(rows, c)), [1, 0])), 2),
+            ("add_bcast_col", g.Add(x, col), 2), ("heads_split", g.Contiguous(g.Permute(g.Reshape(x, new Shape(1, rows, 24, 128)), [0, 2, 1, 3])), 2),
+            ("rope", g.Rope(g.Reshape(x, new Shape(1, 24, rows, 128)), cosT, sinT), 2),
         };
         var buffers = new Dictionary<Node, DeviceBuffer>();
         try
         {
-            foreach (var leaf in new[] { x, y, v, wt })
+            foreach (var leaf in new[] { x, y, v, wt, col, cosT, sinT })
             {
                 buffers[leaf] = Fill(backend, leaf.Desc);
             }
