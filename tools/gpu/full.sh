@@ -38,6 +38,13 @@ for dt in f32 bf16; do
   echo "vae $dt: $("$py" tools/gpu/compare.py /tmp/vae_$dt.safetensors $fx/vae_flux_tiny/io.safetensors latent_dist_mean decoded 2>&1 | tr '\n' ' ')"
 done
 
+sec "bf16 on cuda vs f32 with the scalars a bf16 run sees (see tools/gpu/bf16_reference.py)"
+"$py" tools/gpu/bf16_reference.py $fx /tmp/bf16ref > "$logs/bf16ref.log" 2>&1; cat "$logs/bf16ref.log"
+run ref_flux 120 "$locus" forward --model $fx/flux_kontext_tiny/weights.safetensors --config $fx/flux_kontext_tiny/CASE.json --inputs /tmp/bf16ref/flux_io_bf16_scalars.safetensors --out /tmp/flux_ref.safetensors --device cpu --dtype f32
+echo "flux bf16 vs f32(bf16 scalars): $("$py" tools/gpu/compare.py /tmp/flux_bf16.safetensors /tmp/flux_ref.safetensors sample 2>&1 | tail -1)"
+run ref_qwen 120 "$locus" forward --model $fx/qwen_image_edit_tiny/weights.safetensors --config $fx/qwen_image_edit_tiny/CASE.json --inputs /tmp/bf16ref/qwen_io_bf16_scalars.safetensors --out /tmp/qwen_ref.safetensors --device cpu --dtype f32 --zero-cond-t
+echo "qwen bf16 vs f32(bf16 scalars): $("$py" tools/gpu/compare.py /tmp/qwen_bf16.safetensors /tmp/qwen_ref.safetensors sample sample_zero_cond_t 2>&1 | tr '\n' ' ')"
+
 sec "GEMM: Locus Linear vs cuBLASLt, elementwise GB/s"; run kbench 180 "$locus" kernels bench --quick; cat "$logs/kbench.log" | tail -25
 sec "GEMM: PyTorch"; run gemm_torch 120 "$py" bench/pytorch/gemm_bench.py; cat "$logs/gemm_torch.log"
 sec "attention: Locus"; run attn 120 "$locus" bench attention ${LOCUS_ATTN_ARGS:-}; tail -12 "$logs/attn.log"
