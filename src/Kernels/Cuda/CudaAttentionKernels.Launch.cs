@@ -40,7 +40,7 @@ public static unsafe partial class CudaAttentionKernels
         {
             gragInKernel = true;
             fa.GragScales = CudaKernelContext.Pointer(sources[next++]);
-            fa.GragM = RunGragHelpers(ctx, q, k, groups, p.Scale);
+            fa.GragM = RunGragHelpers(ctx, q, k, groups, p.Scale, flash);
             fa.GragCount = groups.Length;
             for (int g = 0; g < groups.Length; g++)
             {
@@ -113,7 +113,8 @@ public static unsafe partial class CudaAttentionKernels
     }
 
     // μ_g (mean key of each group, f32) then m_g(i) = scale·q_i·μ_g; returns the device address of m [B·H, G, Nq].
-    private static ulong RunGragHelpers(CudaKernelContext ctx, BoundTensor q, BoundTensor k, GragGroup[] groups, float scale)
+    // fastMean: bf16 keys, D a multiple of 8, 16-byte aligned (the tensor-core path) → attention_grag_mean_bf16.
+    private static ulong RunGragHelpers(CudaKernelContext ctx, BoundTensor q, BoundTensor k, GragGroup[] groups, float scale, bool fastMean)
     {
         int bh = q.Shape[0] * q.Shape[1], nq = q.Shape[2], d = q.Shape[3], nk = k.Shape[2], g = groups.Length;
         var gp = new GragHelperParams
@@ -128,7 +129,7 @@ public static unsafe partial class CudaAttentionKernels
             gp.K1[i] = groups[i].KeyEnd;
         }
         var args = new KernelArguments().AddStruct(gp);
-        ctx.Launch(AttentionSelector.GenericModule, "attention_grag_mean", new LaunchConfig((uint)bh, (uint)g, 1, 256), args);
+        LaunchGragMean(ctx, gp, fastMean);
         ctx.Launch(AttentionSelector.GenericModule, "attention_grag_rowdot", new LaunchConfig((uint)((nq + 3) / 4), (uint)bh, 1, 128), args);
         return gp.M;
     }
@@ -150,11 +151,25 @@ public static unsafe partial class CudaAttentionKernels
             gp.K1[i] = groups[i].KeyEnd;
         }
         ulong kPrime = ctx.Scratch(SlotKPrime, keyBytes);
-        ctx.Launch(AttentionSelector.GenericModule, "attention_grag_mean", new LaunchConfig((uint)bh, (uint)g, 1, 256), new KernelArguments().AddStruct(gp));
+        LaunchGragMean(ctx, gp, fast: true);
         long chunks = (long)bh * nk * (d / 8);
         var rargs = new KernelArguments().AddStruct(gp).Ptr(scales).Ptr(kPrime);
         ctx.Launch(AttentionSelector.GenericModule, "attention_grag_rewrite_k", new LaunchConfig((uint)((chunks + 255) / 256), 1, 1, 256), rargs);
         return kPrime;
+    }
+
+    // μ per (b·h, group, channel), f32, deterministic: the 1024-thread bf16 kernel on the tensor-core path, else the generic one.
+    private static void LaunchGragMean(CudaKernelContext ctx, GragHelperParams gp, bool fast)
+    {
+        var args = new KernelArguments().AddStruct(gp);
+        if (fast)
+        {
+            ctx.Launch(AttentionSelector.GenericModule, "attention_grag_mean_bf16", new LaunchConfig((uint)gp.BH, (uint)gp.G, 1, 1024), args);
+        }
+        else
+        {
+            ctx.Launch(AttentionSelector.GenericModule, "attention_grag_mean", new LaunchConfig((uint)gp.BH, (uint)gp.G, 1, 256), args);
+        }
     }
 
     private static void ThrowIfMaskedRow(CudaKernelContext ctx, Node node, ulong flag, int heads, int nq)

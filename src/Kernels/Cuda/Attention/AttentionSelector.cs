@@ -146,7 +146,7 @@ internal static class AttentionSelector
         {
             new(GenericModule, "attention_generic.cu", [], [],
                 ["attention_generic_fwd", "attention_generic_capture", "attention_grag_mean", "attention_grag_rowdot", "attention_pool2x2", "attention_tile_any",
-                    "attention_grag_rewrite_k"]),
+                    "attention_grag_rewrite_k", "attention_grag_mean_bf16"]),
         };
         for (int mask = 0; mask < 8; mask++)
         {

@@ -201,6 +201,44 @@ extern "C" __global__ void attention_grag_mean(GaGragParams p)
     }
 }
 
+// Same μ as attention_grag_mean for bf16 keys with D a multiple of 8 (D ≤ 256), fast: 1024 threads, each owns 8 channels of
+// every (1024 / (D/8))-th key (16-byte loads, 4 loads in flight), then a fixed-order reduction over the slices in shared
+// memory (deterministic). Grid (B·H, G), 1024 threads. Used by the tensor-core path (k′ pre-pass and logit form).
+extern "C" __global__ void attention_grag_mean_bf16(GaGragParams p)
+{
+    __shared__ float part[1024 * 8];
+    const int bh = blockIdx.x, g = blockIdx.y, tid = threadIdx.x;
+    const int cpr = p.D >> 3, slices = 1024 / cpr;                // chunks per key row, key slices (≥ 4)
+    const int c = tid % cpr, s = tid / cpr;
+    const int ka = p.k0[g], kb = p.k1[g];
+    float acc[8] = {0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f};
+    if (s < slices)
+    {
+        const uint4* k = (const uint4*)p.k + ((size_t)bh * p.Nk) * cpr + c;
+#pragma unroll 4
+        for (int j = ka + s; j < kb; j += slices)
+        {
+            uint4 v = k[(size_t)j * cpr];
+            unsigned int w[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+            for (int e = 0; e < 4; ++e)
+            {
+                acc[2 * e] += __uint_as_float(w[e] << 16);
+                acc[2 * e + 1] += __uint_as_float(w[e] & 0xffff0000u);
+            }
+        }
+    }
+#pragma unroll
+    for (int e = 0; e < 8; ++e) part[tid * 8 + e] = s < slices ? acc[e] : 0.f;   // part[s][c·8 + e] = channel c·8 + e
+    __syncthreads();
+    if (tid < p.D)
+    {
+        float total = 0.f;
+        for (int t = 0; t < slices; ++t) total += part[t * p.D + tid];
+        p.mu[((size_t)bh * p.G + g) * p.D + tid] = total / (float)(kb - ka);
+    }
+}
+
 // m[bh, g, i] = scale · q[bh, i, :] · μ[bh, g, :] (f32). One warp per row: grid (⌈Nq/4⌉, B·H), 128 threads.
 extern "C" __global__ void attention_grag_rowdot(GaGragParams p)
 {
