@@ -45,7 +45,7 @@ public static class ModelBench
             stepSeconds += sw.Elapsed.TotalSeconds;
         }
         var seq = session.Sequence;
-        output.WriteLine($"{setup.Arch} on {backend.Name} ({dtype}): {weights.ParameterCount / 1e9:F3} B params, tokens text {seq.TextTokens} + target {seq.TargetTokens} + ref {seq.ReferenceTokens}, nodes {session.Executor.Graph.Nodes.Count}, arena {session.Executor.Plan.ArenaBytes / 1048576.0:F0} MiB");
+        output.WriteLine($"{setup.Arch} on {backend.Name} ({dtype}{(setup.Grag is null ? "" : $", GRAG ({setup.GragScale.Lambda}, {setup.GragScale.Delta}) {(setup.Grag.TargetRowsOnly ? "target rows" : "all rows")}")}): {weights.ParameterCount / 1e9:F3} B params, tokens text {seq.TextTokens} + target {seq.TargetTokens} + ref {seq.ReferenceTokens}, nodes {session.Executor.Graph.Nodes.Count}, arena {session.Executor.Plan.ArenaBytes / 1048576.0:F0} MiB");
         output.WriteLine($"build+bind {bindSeconds:F2} s; per step {stepSeconds / steps:F4} s (host issue {hostSeconds / steps:F4} s) over {steps} step(s)");
         return stepSeconds / steps;
     }
@@ -85,7 +85,7 @@ public static class ModelBench
                 int text = setup.TextTokens ?? 512;
                 var seq = new SequenceLayout(1, text, nt, nt);
                 var g = new GraphBuilder();
-                var output = new FluxTransformer(config).Build(g, weights, seq, dtype);
+                var output = new FluxTransformer(config).Build(g, weights, seq, dtype, setup.Grag);
                 session = TransformerSession.FromGraph(g, output, weights, backend, seq);
                 var (cos, sin) = RopeTables.Flux(new HostTensor(DType.F32, new Shape(text, 3)), LatentPacking.KontextImageIds(grid, grid, grid, grid), config.AxesDimsRope);
                 inputs["hidden_states"] = Noise(1, 2 * nt, config.InChannels);
@@ -108,7 +108,7 @@ public static class ModelBench
                 int text = setup.TextTokens ?? 1400;
                 var seq = new SequenceLayout(1, text, nt, nt);
                 var g = new GraphBuilder();
-                var output = new QwenImageTransformer(config).Build(g, weights, seq, dtype);
+                var output = new QwenImageTransformer(config).Build(g, weights, seq, dtype, grag: setup.Grag);
                 session = TransformerSession.FromGraph(g, output, weights, backend, seq);
                 var (cos, sin) = RopeTables.Qwen([(1, grid, grid), (1, grid, grid)], text, config.AxesDimsRope);
                 inputs["hidden_states"] = Noise(1, 2 * nt, config.InChannels);
@@ -122,6 +122,10 @@ public static class ModelBench
                 throw new ArgumentException($"unknown architecture '{setup.Arch}' (flux-kontext-dev or qwen-image-edit)", nameof(setup));
         }
         inputs["timestep"] = HostTensor.FromFloats(new Shape(1), [0.75f]);
+        if (setup.Grag is { } grag)
+        {
+            inputs[GragOptions.ScalesInput] = grag.Scales(setup.GragScale.Lambda, setup.GragScale.Delta);
+        }
         return (session, weights, inputs);
     }
 

@@ -7,4 +7,7 @@ namespace Locus.Models.MmDit;
 /// <param name="TextTokens">Text tokens; null = 512 (Flux) / 1400 (Qwen-Edit, ≈1 MP VL image + prompt).</param>
 /// <param name="Heads">Attention heads; null = 24 (D = 3072). Fewer heads give small CPU-sized models.</param>
 /// <param name="HeadDim">Head dim (128 for both real models).</param>
-public sealed record ModelBenchSetup(string Arch, int? Blocks = null, int Grid = 64, int? TextTokens = null, int? Heads = null, int HeadDim = 128);
+/// <param name="Grag">GRAG on the reference keys (every block), or null for none.</param>
+/// <param name="GragScale">(λ, δ) fed to the GRAG scales input.</param>
+public sealed record ModelBenchSetup(string Arch, int? Blocks = null, int Grid = 64, int? TextTokens = null, int? Heads = null, int HeadDim = 128,
+    GragOptions? Grag = null, (float Lambda, float Delta) GragScale = default);

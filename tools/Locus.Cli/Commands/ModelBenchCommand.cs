@@ -23,9 +23,11 @@ public static class ModelBenchCommand
         var text = new Option<int?>("--text") { Description = "Text tokens (default 512 Flux, 1400 Qwen)" };
         var heads = new Option<int?>("--heads") { Description = "Attention heads (default 24; fewer for CPU-sized runs)" };
         var dtype = new Option<string?>("--dtype") { Description = "f32 or bf16 (default bf16 on cuda, f32 on cpu)" };
+        var grag = new Option<string?>("--grag") { Description = "GRAG on the reference keys in every block: LAMBDA,DELTA (default off)" };
+        var gragRows = new Option<string>("--grag-rows") { Description = "GRAG query rows: all (official) or target", DefaultValueFactory = _ => "all" };
         var command = new Command("model", "Seconds per denoising step of a Kontext-dev / Qwen-Image-Edit shaped transformer (random weights).")
         {
-            arch, device, blocks, steps, grid, text, heads, dtype,
+            arch, device, blocks, steps, grid, text, heads, dtype, grag, gragRows,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -43,6 +45,21 @@ public static class ModelBenchCommand
             using IBackend backend = dev == "cpu" ? new CpuBackend()
                 : Kernels.Cuda.CudaBackend.IsAvailable(out string reason) ? new Kernels.Cuda.CudaBackend() : throw new NotSupportedException("--device cuda: " + reason);
             var setup = new ModelBenchSetup(parse.GetValue(arch)!, parse.GetValue(blocks), parse.GetValue(grid), parse.GetValue(text), parse.GetValue(heads));
+            if (parse.GetValue(grag) is { } gragText)
+            {
+                var parts = gragText.Split(',');
+                if (parts.Length != 2 || !float.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out float lambda)
+                    || !float.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out float delta))
+                {
+                    throw new ArgumentException($"--grag must be LAMBDA,DELTA (two numbers), got '{gragText}'");
+                }
+                string rows = parse.GetValue(gragRows)!;
+                if (rows is not ("all" or "target"))
+                {
+                    throw new ArgumentException($"--grag-rows must be all or target, got '{rows}'");
+                }
+                setup = setup with { Grag = new GragOptions { TargetRowsOnly = rows == "target" }, GragScale = (lambda, delta) };
+            }
             ModelBench.Run(setup, backend, dt, parse.GetValue(steps), Console.Out);
             return 0;
         }));
