@@ -57,4 +57,6 @@ sec "Qwen-Image-Edit step: Locus (plain, GRAG official)"
 run model_qwen 300 "$locus" bench model --arch qwen-image-edit --device cuda --steps 3; tail -2 "$logs/model_qwen.log"
 run model_qwen_grag 300 "$locus" bench model --arch qwen-image-edit --device cuda --steps 3 --grag 1.0,1.1; tail -2 "$logs/model_qwen_grag.log"
 sec "Kontext-dev blocks and step: PyTorch"; run blocks_torch 240 "$py" bench/pytorch/flux_blocks_bench.py; tail -12 "$logs/blocks_torch.log"
+# Qwen-Image-Edit blocks have the Flux double block's op structure and FLOPs (mmdit-spec §3.4): 60 of them, 1400 text tokens.
+sec "Qwen-Image-Edit-shaped step: PyTorch (60 double blocks, 1400 text)"; run qwen_torch 240 "$py" bench/pytorch/flux_blocks_bench.py --text 1400 --double 60 --single 0; tail -4 "$logs/qwen_torch.log"
 tar czf "$final_out/gpu-logs.tgz" -C "$logs" .
