@@ -9,7 +9,30 @@ namespace Locus.Kernels.Parity;
 // operands. Every backend runs them; on the CPU they are ordinary elementwise cases.
 public static partial class OpCases
 {
-    private static IEnumerable<OpCase> CudaPathCases() => [.. CudaBinaryPathCases(), .. CudaUnaryPathCases(), .. CudaConvertPathCases()];
+    private static IEnumerable<OpCase> CudaPathCases() =>
+        [.. CudaBinaryPathCases(), .. CudaUnaryPathCases(), .. CudaConvertPathCases(), .. CudaCopyPathCases()];
+
+    // Contiguous: row-run copies (dense last dim; 16-byte and narrower units) and 32×32 tiled transposes (partial tiles, batches).
+    private static IEnumerable<OpCase> CudaCopyPathCases()
+    {
+        var views = new (string Name, int[] Shape, Func<GraphBuilder, Node, Node> View)[]
+        {
+            ("permute([2, 5, 3, 64], 0, 2, 1, 3)", [2, 5, 3, 64], (g, x) => g.Permute(x, [0, 2, 1, 3])),
+            ("permute([2, 5, 3, 7], 0, 2, 1, 3)", [2, 5, 3, 7], (g, x) => g.Permute(x, [0, 2, 1, 3])),
+            ("slice([6, 40], 1, 8, 24)", [6, 40], (g, x) => g.Slice(x, 1, 8, 24)),
+            ("permute([40, 70], 1, 0)", [40, 70], (g, x) => g.Permute(x, [1, 0])),
+            ("permute([3, 33, 65], 0, 2, 1)", [3, 33, 65], (g, x) => g.Permute(x, [0, 2, 1])),
+            ("permute([2, 3, 64, 32], 1, 0, 3, 2)", [2, 3, 64, 32], (g, x) => g.Permute(x, [1, 0, 3, 2])),
+        };
+        foreach (var t in new[] { DType.F32, DType.BF16, DType.F16 })
+        {
+            foreach (var (name, shape, view) in views)
+            {
+                yield return new OpCase($"Contiguous(type={Ty(t)}, x={name}, path=cuda-fast)", OpKind.Contiguous,
+                    g => [g.Contiguous(view(g, g.Input("x", t, new Shape(shape))))]) { Exact = true };
+            }
+        }
+    }
 
     private static IEnumerable<OpCase> CudaBinaryPathCases()
     {

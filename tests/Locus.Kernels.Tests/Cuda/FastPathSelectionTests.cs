@@ -85,4 +85,27 @@ public sealed class FastPathSelectionTests
         var t = new Layout(new Shape(7, 5)).Permute([1, 0]);
         Assert.False(RowView.TryFor(t.Shape, t.Strides, 4, 0, 0, out _, out _, out _));
     }
+
+    [Fact]
+    public void TransposeView_BatchedLastTwoSwap_DescribesBatchesAndSourceStride()
+    {
+        // [2, 3, 64, 32] permuted (1, 0, 3, 2) → view [3, 2, 32, 64], strides (2048, 6144, 1, 32).
+        var view = new Layout(new Shape(2, 3, 64, 32)).Permute([1, 0, 3, 2]);
+        Assert.True(TransposeView.TryFor(view.Shape, view.Strides, out var tv, out long batches));
+        Assert.Equal(6L, batches);
+        Assert.Equal((32u, 64u, 32u, 2), (tv.A, tv.B, tv.S1, tv.Rank));
+        unsafe
+        {
+            Assert.Equal([3u, 2u, 2048u, 6144u], new[] { tv.Size[0], tv.Size[1], tv.Stride[0], tv.Stride[1] });
+        }
+    }
+
+    [Fact]
+    public void TransposeView_DenseLastDimOrGeneralPermute_IsRefused()
+    {
+        var heads = new Layout(new Shape(2, 5, 3, 64)).Permute([0, 2, 1, 3]);   // row-run copy, not a transpose
+        Assert.False(TransposeView.TryFor(heads.Shape, heads.Strides, out _, out _));
+        var rotate = new Layout(new Shape(3, 5, 7)).Permute([2, 0, 1]);          // strides (1, 35, 7): dim r-2 not dense
+        Assert.False(TransposeView.TryFor(rotate.Shape, rotate.Strides, out _, out _));
+    }
 }

@@ -65,7 +65,14 @@ internal static class ElementwiseOps
                 new KernelArguments().Ptr(CudaKernelContext.Pointer(x)).Ptr(op).AddStruct(rows).Int((int)units));
             return;
         }
-        var args = new KernelArguments().Ptr(CudaKernelContext.Pointer(x)).Ptr(CudaKernelContext.Pointer(o)).AddStruct(StridedView.For(x, o.Shape)).Long(n);
+        if (x.Shape == o.Shape && TransposeView.TryFor(x.Shape, x.Layout.Strides, out var tv, out long batches))
+        {
+            // Last-two-dims swap: 32×32 shared-memory tiles, coalesced on both sides.
+            ctx.Launch("elementwise", "transpose_b" + x.DType.SizeInBytes(), new LaunchConfig((tv.B + 31) / 32, (tv.A + 31) / 32, (uint)batches, 32, 8),
+                new KernelArguments().Ptr(CudaKernelContext.Pointer(x)).Ptr(op).AddStruct(tv));
+            return;
+        }
+        var args = new KernelArguments().Ptr(CudaKernelContext.Pointer(x)).Ptr(op).AddStruct(StridedView.For(x, o.Shape)).Long(n);
         ctx.Launch("elementwise", "contiguous_b" + x.DType.SizeInBytes(), LaunchConfig.Linear(n), args);
     }
 

@@ -150,3 +150,33 @@ extern "C" __global__ void copy_rows_u2(const unsigned short* x, unsigned short*
 extern "C" __global__ void copy_rows_u4(const u32* x, u32* out, RowView v, u32 total) { copy_rows_body(x, out, v, total); }
 extern "C" __global__ void copy_rows_u8(const RawVec<8>* x, RawVec<8>* out, RowView v, u32 total) { copy_rows_body(x, out, v, total); }
 extern "C" __global__ void copy_rows_u16(const RawVec<16>* x, RawVec<16>* out, RowView v, u32 total) { copy_rows_body(x, out, v, total); }
+
+// ---- Contiguous of a view whose last two dims are swapped (source dense along output dim r-2): 32×32 tiles through
+// shared memory so reads and writes are both coalesced. Block (32, 8); grid (⌈B/32⌉, ⌈A/32⌉, batches).
+struct TransposeView {
+    u32 size[4];     // leading output dims (all but the last two), padded with leading 1s
+    u32 stride[4];   // source strides of those dims (elements)
+    int rank;        // leading dims used (≤ 4)
+    u32 A, B;        // output dims r-2 and r-1
+    u32 S1;          // source stride of output dim r-1 (output dim r-2 has source stride 1)
+};
+template <typename W>
+__device__ void transpose_body(const W* x, W* out, TransposeView v) {
+    __shared__ W tile[32][33];
+    u32 batch = blockIdx.z, rest = batch, off = 0;
+    for (int d = v.rank - 1; d >= 0; --d) { u32 s = v.size[d]; off += (rest % s) * v.stride[d]; rest /= s; }
+    u32 ob = batch * v.A * v.B, i0 = blockIdx.y * 32, j0 = blockIdx.x * 32;
+    for (u32 r = threadIdx.y; r < 32; r += 8) {
+        u32 i = i0 + threadIdx.x, j = j0 + r;
+        if (i < v.A && j < v.B) tile[r][threadIdx.x] = x[off + i + j * v.S1];
+    }
+    __syncthreads();
+    for (u32 r = threadIdx.y; r < 32; r += 8) {
+        u32 i = i0 + r, j = j0 + threadIdx.x;
+        if (i < v.A && j < v.B) out[ob + i * v.B + j] = tile[threadIdx.x][r];
+    }
+}
+extern "C" __global__ void transpose_b1(const unsigned char* x, unsigned char* out, TransposeView v) { transpose_body(x, out, v); }
+extern "C" __global__ void transpose_b2(const unsigned short* x, unsigned short* out, TransposeView v) { transpose_body(x, out, v); }
+extern "C" __global__ void transpose_b4(const u32* x, u32* out, TransposeView v) { transpose_body(x, out, v); }
+extern "C" __global__ void transpose_b8(const u64* x, u64* out, TransposeView v) { transpose_body(x, out, v); }
