@@ -9,15 +9,16 @@ namespace Locus.Kernels.Tests.CudaAttention;
 public sealed class FlashVariantSelectionTests
 {
     [Theory]
-    [InlineData(null, 1)]
-    [InlineData("", 1)]
+    [InlineData(null, 3)]
+    [InlineData("", 3)]
     [InlineData("1", 1)]
+    [InlineData(" 1 ", 1)]
     [InlineData("2", 2)]
     [InlineData(" 2 ", 2)]
     [InlineData("3", 3)]
-    [InlineData("4", 1)]
-    [InlineData("fast", 1)]
-    public void FlashVariant_EnvironmentValue_TwoOrThreeSelectsThatVariantElseVariant1(string? value, int expected)
+    [InlineData("4", 3)]
+    [InlineData("fast", 3)]
+    public void FlashVariant_EnvironmentValue_OneOrTwoSelectsThatVariantElseVariant3(string? value, int expected)
     {
         Assert.SkipWhen(AttentionSelector.VariantOverride is not null, "a variant override is active in this process");
         Assert.Equal(expected, AttentionSelector.FlashVariant(value));
