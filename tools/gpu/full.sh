@@ -45,6 +45,11 @@ echo "flux bf16 vs f32(bf16 scalars): $("$py" tools/gpu/compare.py /tmp/flux_bf1
 run ref_qwen 120 "$locus" forward --model $fx/qwen_image_edit_tiny/weights.safetensors --config $fx/qwen_image_edit_tiny/CASE.json --inputs /tmp/bf16ref/qwen_io_bf16_scalars.safetensors --out /tmp/qwen_ref.safetensors --device cpu --dtype f32 --zero-cond-t
 echo "qwen bf16 vs f32(bf16 scalars): $("$py" tools/gpu/compare.py /tmp/qwen_bf16.safetensors /tmp/qwen_ref.safetensors sample sample_zero_cond_t 2>&1 | tr '\n' ' ')"
 
+sec "edit pipeline on cuda (demo's tiny random model)"
+run demo 120 "$locus" demo --out /tmp/demo --steps 8; tail -3 "$logs/demo.log"
+run edit_cuda 120 "$locus" edit --model /tmp/demo/model --image /tmp/demo/source.png --embeds /tmp/demo/prompt.safetensors --out /tmp/edit_cuda.png \
+  --mask /tmp/demo/mask.png --blend --grag 1,1.3 --steps 8 --device cuda; tail -6 "$logs/edit_cuda.log"
+
 sec "GEMM: Locus Linear vs cuBLASLt, elementwise GB/s"; run kbench 180 "$locus" kernels bench --quick; cat "$logs/kbench.log" | tail -25
 sec "GEMM: PyTorch"; run gemm_torch 120 "$py" bench/pytorch/gemm_bench.py; cat "$logs/gemm_torch.log"
 sec "attention: Locus"; run attn 120 "$locus" bench attention ${LOCUS_ATTN_ARGS:-}; tail -12 "$logs/attn.log"
