@@ -39,28 +39,39 @@ internal static class ConvOps
         }
         int es = o.DType.SizeInBytes();
         long kp = (k + 7) / 8 * 8;
-        long maxTile = Math.Max(TileQuantum, ColBytesCap / (kp * es) / TileQuantum * TileQuantum);
+        long maxTile = Math.Max(TileQuantum, ColBytesCap / (Math.Max(kp, shape.Co) * es) / TileQuantum * TileQuantum);   // bounds col and d
         long tile = Math.Min(maxTile, (pixels + TileQuantum - 1) / TileQuantum * TileQuantum);
 
         // W' [Co, Kp] in the activation dtype (zero columns past K), 256-byte aligned scratch.
         ulong wt = ctx.Scratch(CudaOps.SlotConvWeight, shape.Co * kp * es);
         ctx.Launch("conv", CudaOps.Entry("conv_weight", o.DType), FastPath.Grid(ctx, shape.Co * kp),
             new KernelArguments().Ptr(wp).Ptr(wt).Int((int)shape.Co).Int((int)k).Int((int)kp));
-        ulong col = ctx.Scratch(CudaOps.SlotConvCol, kp * tile * es);
         ulong d = ctx.Scratch(CudaOps.SlotConvOut, shape.Co * tile * es);
         // Column-major: D [tile, Co] (ld tile) = A [tile, Kp] (= col row-major [Kp, tile]) · B [Kp, Co] (= W' row-major [Co, Kp]).
         var spec = new GemmSpec(DataType(o.DType), TransA: false, TransB: false, M: tile, N: shape.Co, K: kp, Lda: tile, Ldb: kp, Ldd: tile);
         ulong xBase = CudaKernelContext.Pointer(s[0]), oBase = CudaKernelContext.Pointer(o);
         long imageIn = shape.Ci * shape.H * shape.W * es, imageOut = shape.Co * pixels * es;
+        // Plain GEMM on x when every A pointer (image base + tile start) keeps the 256-byte alignment cuBLASLt assumes.
+        bool pointwise = shape.KH == 1 && shape.KW == 1 && p.Stride == 1 && shape.PadTop == 0 && shape.PadLeft == 0
+            && shape.Ho == shape.H && shape.Wo == shape.W && xBase % 256 == 0 && imageIn % 256 == 0 && tile * es % 256 == 0;
+        ulong col = pointwise ? 0 : ctx.Scratch(CudaOps.SlotConvCol, kp * tile * es);
         for (long b = 0; b < shape.B; b++)
         {
             ulong xb = xBase + (ulong)(b * imageIn), ob = oBase + (ulong)(b * imageOut);
             for (long p0 = 0; p0 < pixels; p0 += tile)
             {
                 long valid = Math.Min(tile, pixels - p0);
-                ctx.Launch("conv", CudaOps.Entry("im2col", o.DType), FastPath.Grid(ctx, kp * tile), new KernelArguments()
-                    .Ptr(xb).Ptr(col).AddStruct(shape).Int((int)p0).Int((int)tile).Int((int)k).Int((int)(kp * tile)));
-                ctx.Gemm(spec, col, wt, d);
+                if (pointwise)
+                {
+                    // 1×1, stride 1, no padding: x_b [Ci, P] row-major is already the column matrix (col-major [P, Ci], ld P).
+                    ctx.Gemm(spec with { M = valid, K = k, Lda = pixels }, xb + (ulong)(p0 * es), wt, d);
+                }
+                else
+                {
+                    ctx.Launch("conv", CudaOps.Entry("im2col", o.DType), FastPath.Grid(ctx, kp * tile), new KernelArguments()
+                        .Ptr(xb).Ptr(col).AddStruct(shape).Int((int)p0).Int((int)tile).Int((int)k).Int((int)(kp * tile)));
+                    ctx.Gemm(spec, col, wt, d);
+                }
                 ctx.Launch("conv", CudaOps.Entry("conv_store", o.DType), FastPath.Grid(ctx, shape.Co * valid), new KernelArguments()
                     .Ptr(d).Ptr(bp).Ptr(ob).Int((int)shape.Co).Int((int)tile).Int((int)p0).Int((int)pixels).Int((int)valid).Int(shape.HasBias));
             }
