@@ -7,5 +7,5 @@ namespace Locus.Kernels.Parity;
 public static partial class OpCases
 {
     /// <summary>Every case.</summary>
-    public static IReadOnlyList<OpCase> All { get; } = [.. CoreCases(), .. MatrixCases(), .. EditingCases()];
+    public static IReadOnlyList<OpCase> All { get; } = [.. CoreCases(), .. MatrixCases(), .. EditingCases(), .. CudaPathCases()];
 }
