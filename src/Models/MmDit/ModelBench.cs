@@ -15,7 +15,7 @@ public static class ModelBench
 {
     /// <summary>Runs the benchmark and prints a summary to <paramref name="output"/>; returns seconds per step.</summary>
     /// <exception cref="ArgumentException">Unknown architecture or a non-positive size.</exception>
-    public static double Run(ModelBenchSetup setup, IBackend backend, DType dtype, int steps, TextWriter output)
+    public static double Run(ModelBenchSetup setup, IBackend backend, DType dtype, int steps, TextWriter output, bool profileHost = false)
     {
         ArgumentNullException.ThrowIfNull(setup);
         ArgumentNullException.ThrowIfNull(backend);
@@ -44,10 +44,43 @@ public static class ModelBench
             backend.Synchronize();
             stepSeconds += sw.Elapsed.TotalSeconds;
         }
+        if (profileHost)
+        {
+            PrintHostProfile(session, inputs, backend, output);
+        }
         var seq = session.Sequence;
         output.WriteLine($"{setup.Arch} on {backend.Name} ({dtype}{(setup.Grag is null ? "" : $", GRAG ({setup.GragScale.Lambda}, {setup.GragScale.Delta}) {(setup.Grag.TargetRowsOnly ? "target rows" : "all rows")}")}): {weights.ParameterCount / 1e9:F3} B params, tokens text {seq.TextTokens} + target {seq.TargetTokens} + ref {seq.ReferenceTokens}, nodes {session.Executor.Graph.Nodes.Count}, arena {session.Executor.Plan.ArenaBytes / 1048576.0:F0} MiB");
         output.WriteLine($"build+bind {bindSeconds:F2} s; per step {stepSeconds / steps:F4} s (host issue {hostSeconds / steps:F4} s) over {steps} step(s)");
         return stepSeconds / steps;
+    }
+
+    /// <summary>
+    /// Host time to issue each op kind in one step (time between consecutive executor callbacks, i.e. the backend's
+    /// Execute call for that node), summed per op and printed largest first. Kernels run asynchronously, so this is the
+    /// host's share only, unless an op synchronises.
+    /// </summary>
+    private static void PrintHostProfile(TransformerSession session, Dictionary<string, HostTensor> inputs, IBackend backend, TextWriter output)
+    {
+        foreach (var (name, value) in inputs)
+        {
+            session.Executor.SetInput(name, value);
+        }
+        backend.Synchronize();
+        var perOp = new Dictionary<OpKind, (double Seconds, int Count)>();
+        var clock = Stopwatch.StartNew();
+        double last = 0;
+        session.Executor.Run((node, _) =>
+        {
+            double now = clock.Elapsed.TotalSeconds;
+            var (sec, count) = perOp.GetValueOrDefault(node.Op);
+            perOp[node.Op] = (sec + now - last, count + 1);
+            last = clock.Elapsed.TotalSeconds;
+        });
+        backend.Synchronize();
+        foreach (var (op, (sec, count)) in perOp.OrderByDescending(kv => kv.Value.Seconds).Take(12))
+        {
+            output.WriteLine($"host {op,-20} {count,6} nodes {sec * 1e3,9:F2} ms  {sec / count * 1e6,8:F1} µs/node");
+        }
     }
 
     /// <summary>Builds the session, its random weights and the inputs for <paramref name="setup"/>.</summary>

@@ -25,9 +25,10 @@ public static class ModelBenchCommand
         var dtype = new Option<string?>("--dtype") { Description = "f32 or bf16 (default bf16 on cuda, f32 on cpu)" };
         var grag = new Option<string?>("--grag") { Description = "GRAG on the reference keys in every block: LAMBDA,DELTA (default off)" };
         var gragRows = new Option<string>("--grag-rows") { Description = "GRAG query rows: all (official) or target", DefaultValueFactory = _ => "all" };
+        var profileHost = new Option<bool>("--profile-host") { Description = "Also print the host time to issue each op kind in one step" };
         var command = new Command("model", "Seconds per denoising step of a Kontext-dev / Qwen-Image-Edit shaped transformer (random weights).")
         {
-            arch, device, blocks, steps, grid, text, heads, dtype, grag, gragRows,
+            arch, device, blocks, steps, grid, text, heads, dtype, grag, gragRows, profileHost,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -60,7 +61,7 @@ public static class ModelBenchCommand
                 }
                 setup = setup with { Grag = new GragOptions { TargetRowsOnly = rows == "target" }, GragScale = (lambda, delta) };
             }
-            ModelBench.Run(setup, backend, dt, parse.GetValue(steps), Console.Out);
+            ModelBench.Run(setup, backend, dt, parse.GetValue(steps), Console.Out, parse.GetValue(profileHost));
             return 0;
         }));
         return command;
