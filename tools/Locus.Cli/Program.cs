@@ -31,5 +31,6 @@ public static class Program
         yield return KernelsCommand.Create();
         yield return EditCommand.Create();
         yield return DemoCommand.Create();
+        yield return AdapterCommand.Create();
     }
 }
