@@ -21,7 +21,9 @@ public static class KernelCatalog
         new("convert", "convert.cu", [], [], ["convert_f32_bf16", "convert_bf16_f32", "convert_f32_f16", "convert_f16_f32", "convert_bf16_f16", "convert_f16_bf16", "convert_f32_f32", "convert_bf16_bf16", "convert_f16_f16",
             "convert_fast_f32_bf16", "convert_fast_bf16_f32", "convert_fast_f32_f16", "convert_fast_f16_f32", "convert_fast_bf16_f16", "convert_fast_f16_bf16"]),
         new("modulate", "modulate.cu", ["modulate", "gated_residual", "rope", "upsample_nearest2x", "modulate_fast", "gated_residual_fast", "rope_fast"], s_floats, ["timestep_embedding_f32"]),
-        new("norm", "norm.cu", ["layer_norm", "rms_norm", "group_norm_stats", "group_norm_apply", "softmax"], s_floats),
+        new("norm", "norm.cu", ["layer_norm", "rms_norm", "group_norm_stats", "group_norm_apply", "softmax",
+            "layer_norm_vec1", "layer_norm_vec2", "layer_norm_vec4", "rms_norm_vec1", "rms_norm_vec2", "rms_norm_vec4",
+            "softmax_vec1", "softmax_vec2", "softmax_vec4"], s_floats),
         new("conv", "conv.cu", ["conv2d", "im2col", "conv_weight", "conv_store"], s_floats),
         new("editing", "editing.cu", ["flow_blend", "area_downsample", "bilinear", "threshold", "morphology", "gaussian_blur3", "minmax_normalize"], s_floats),
     ];

@@ -10,7 +10,25 @@ namespace Locus.Kernels.Parity;
 public static partial class OpCases
 {
     private static IEnumerable<OpCase> CudaPathCases() =>
-        [.. CudaBinaryPathCases(), .. CudaUnaryPathCases(), .. CudaConvertPathCases(), .. CudaCopyPathCases()];
+        [.. CudaBinaryPathCases(), .. CudaUnaryPathCases(), .. CudaConvertPathCases(), .. CudaCopyPathCases(), .. CudaNormPathCases()];
+
+    // Row-cached vector norms (norm.cu *_vec1/2/4): C a multiple of the vector width, with 1, 2 and 4 vectors per thread
+    // (f32 C = 8192 → 2 per thread at 1024 threads, C = 16384 → 4; bf16 C = 16384 → 2), one C that is not (scalar kernel).
+    private static IEnumerable<OpCase> CudaNormPathCases()
+    {
+        foreach (var (type, rows, c) in new (DType, int, int)[] { (DType.F32, 5, 1000), (DType.F32, 3, 8192), (DType.F32, 2, 16384), (DType.BF16, 3, 3072), (DType.BF16, 2, 16384), (DType.F32, 3, 1001) })
+        {
+            // bf16 outputs: one rounding of 2⁻⁹ relative per element (the Core norm cases' 1e-4 bound).
+            double nmse = type == DType.BF16 ? 1e-4 : 1e-7;
+            string t = type.ToString().ToLowerInvariant();
+            yield return new OpCase($"RmsNorm(type={t}, shape=[{rows}, {c}], eps=1e-6, path=vec)", OpKind.RmsNorm, g =>
+                [g.RmsNorm(g.Input("x", type, new Shape(rows, c)), g.Input("w", DType.F32, new Shape(c)), 1e-6f)]) { MaxNmse = nmse };
+            yield return new OpCase($"LayerNorm(type={t}, shape=[{rows}, {c}], eps=1e-6, affine=true, path=vec)", OpKind.LayerNorm, g =>
+                [g.LayerNorm(g.Input("x", type, new Shape(rows, c)), g.Input("w", DType.F32, new Shape(c)), g.Input("b", DType.F32, new Shape(c)), 1e-6f)]) { MaxNmse = nmse, Magnitude = 3f };
+            yield return new OpCase($"Softmax(type={t}, shape=[{rows}, {c}], path=vec)", OpKind.Softmax, g =>
+                [g.Softmax(g.Input("x", type, new Shape(rows, c)))]) { MaxNmse = nmse };
+        }
+    }
 
     // Contiguous: row-run copies (dense last dim; 16-byte and narrower units) and 32×32 tiled transposes (partial tiles, batches).
     private static IEnumerable<OpCase> CudaCopyPathCases()
