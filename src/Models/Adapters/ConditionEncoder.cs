@@ -38,6 +38,41 @@ public static class ConditionEncoder
         int b = mask.Shape[0];
         Require(text.Shape.Rank == 3 && text.Shape[0] == b && text.Shape[2] == config.TextFeatures, nameof(text), text.Shape, $"[{b}, N_txt, {config.TextFeatures}]");
         Require(positions.Shape == new Shape(config.ConditionTokens, d), nameof(positions), positions.Shape, $"[{config.ConditionTokens}, {d}]");
+        return Encode(root, config, mask, Instruction(root, config, text), positions);
+    }
+
+    /// <summary>c_inst = Q + to_out(MHA(LN_q(Q), LN_kv(Linear(text)))): text [B, N_txt, L_h·T_d] → [B, N_q, D] (Eq. 4).</summary>
+    public static Node Instruction(WeightScope root, RegionAdapterConfig config, Node text)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(text);
+        Require(text.Shape.Rank == 3 && text.Shape[2] == config.TextFeatures, nameof(text), text.Shape, $"[B, N_txt, {config.TextFeatures}]");
+        var g = root.Graph;
+        var s = root.Push("condition_encoder");
+        int d = config.HiddenSize;
+        var p = Layers.Linear(s, "text_proj", text, d);                                       // [B, N_txt, D]
+        var ps = s.Push("perceiver");
+        var queries = AdapterLayers.BatchOf(g, ps.Get("queries", config.InstructionTokens, d), p, ps.Name("queries.batch")); // [B, N_q, D]
+        var qn = AdapterLayers.Norm(ps, "norm_q", queries);                                  // [B, N_q, D]
+        var kvn = AdapterLayers.Norm(ps, "norm_kv", p);                                      // [B, N_txt, D]
+        return g.Add(queries, AdapterLayers.Attention(ps, "attn", qn, kvn, config.Heads), ps.Name("out")); // [B, N_q, D]
+    }
+
+    /// <summary>The encoder from a precomputed c_inst [B, N_q, D] (see <see cref="Instruction"/>); mask and positions as in the other overload.</summary>
+    /// <exception cref="ArgumentException">An input shape disagrees with the config.</exception>
+    public static Result Encode(WeightScope root, RegionAdapterConfig config, Node mask, Node cInst, Node positions)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(cInst);
+        ArgumentNullException.ThrowIfNull(positions);
+        int d = config.HiddenSize, grid = config.MaskGrid, nm = grid * grid;
+        Require(mask.Shape.Rank == 4 && mask.Shape[1] == 1, nameof(mask), mask.Shape, "[B, 1, Hl, Wl]");
+        int b = mask.Shape[0];
+        Require(cInst.Shape == new Shape(b, config.InstructionTokens, d), nameof(cInst), cInst.Shape, $"[{b}, {config.InstructionTokens}, {d}]");
+        Require(positions.Shape == new Shape(config.ConditionTokens, d), nameof(positions), positions.Shape, $"[{config.ConditionTokens}, {d}]");
         var g = root.Graph;
         var s = root.Push("condition_encoder");
 
@@ -45,14 +80,6 @@ public static class ConditionEncoder
         var mc = DownsampleMask(g, mask, grid, grid, s.Name("mask_c"));                       // [B, 1, g, g]
         mc = g.Reshape(mc, new(b, nm, 1), s.Name("mask_c.tokens"));                          // [B, N_m, 1]
         var ms = Blend(s.Push("mask_embed"), mc, d);                                          // [B, N_m, D]
-
-        // Eq. 4: instruction Perceiver.
-        var p = Layers.Linear(s, "text_proj", text, d);                                       // [B, N_txt, D]
-        var ps = s.Push("perceiver");
-        var queries = AdapterLayers.BatchOf(g, ps.Get("queries", config.InstructionTokens, d), p, ps.Name("queries.batch")); // [B, N_q, D]
-        var qn = AdapterLayers.Norm(ps, "norm_q", queries);                                  // [B, N_q, D]
-        var kvn = AdapterLayers.Norm(ps, "norm_kv", p);                                      // [B, N_txt, D]
-        var cInst = g.Add(queries, AdapterLayers.Attention(ps, "attn", qn, kvn, config.Heads), ps.Name("out")); // [B, N_q, D]
 
         // Eq. 5: typed, positioned condition stream.
         var type = s.Get("type_embed", 2, d);                                                 // [2, D]

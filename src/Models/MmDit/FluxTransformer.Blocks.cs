@@ -6,7 +6,7 @@ namespace Locus.Models.MmDit;
 public sealed partial class FluxTransformer
 {
     /// <summary>FluxTransformerBlock.forward: AdaLayerNormZero on both streams, joint attention, gated residuals, GELU-tanh FFs.</summary>
-    private (Node Text, Node Image) DoubleBlock(WeightScope s, Node hs, Node ehs, Node tembAct, AttentionContext ctx, int layer)
+    private (Node Text, Node Image) DoubleBlock(WeightScope s, Node hs, Node ehs, Node tembAct, AttentionContext ctx, int layer, Adapters.RegionAdapterHook? adapter = null)
     {
         var g = s.Graph;
         var c = Config;
@@ -18,6 +18,7 @@ public sealed partial class FluxTransformer
         var cx = g.Modulate(Layers.LayerNorm(s, "norm1_context.norm", ehs), Ch(ce, 1, "norm1_context.scale_msa"), Ch(ce, 0, "norm1_context.shift_msa"), s.Name("norm1_context")); // [B, Ntxt, D]
         var (aImg, aTxt) = JointAttention.DualStream(s.Push("attn"), x, cx, c.NumAttentionHeads, c.AttentionHeadDim, ctx, layer);
         hs = g.GatedResidual(hs, Ch(e, 2, "gate_msa"), aImg, s.Name("attn_residual"));                                   // [B, Nimg, D]
+        hs = adapter?.Apply(layer, hs) ?? hs;                                                                             // region adapter: target rows only
         var m = g.Modulate(Layers.LayerNorm(s, "norm2", hs), Ch(e, 4, "scale_mlp"), Ch(e, 3, "shift_mlp"), s.Name("norm2.mod"));
         hs = g.GatedResidual(hs, Ch(e, 5, "gate_mlp"), Layers.FeedForward(s, "ff", m, 4 * dim), s.Name("hidden_states")); // [B, Nimg, D]
         ehs = g.GatedResidual(ehs, Ch(ce, 2, "c_gate_msa"), aTxt, s.Name("context_attn_residual"));                      // [B, Ntxt, D]

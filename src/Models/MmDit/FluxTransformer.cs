@@ -30,8 +30,9 @@ public sealed partial class FluxTransformer
     /// Declares the inputs and weights and adds the forward to <paramref name="g"/>; returns <c>sample</c>.
     /// Activations are in <paramref name="dtype"/> (f32 or bf16); weights keep their stored dtype.
     /// </summary>
+    /// <remarks><paramref name="adapter"/> (optional): the region adapter, applied after the image attention residual of double blocks and to the image rows of single-block outputs; null leaves the graph unchanged.</remarks>
     /// <exception cref="WeightLoadException">A weight is missing or has the wrong shape.</exception>
-    public Node Build(GraphBuilder g, IWeightCatalog weights, SequenceLayout seq, DType dtype, GragOptions? grag = null)
+    public Node Build(GraphBuilder g, IWeightCatalog weights, SequenceLayout seq, DType dtype, GragOptions? grag = null, Adapters.RegionAdapterHook? adapter = null)
     {
         ArgumentNullException.ThrowIfNull(g);
         ArgumentNullException.ThrowIfNull(seq);
@@ -55,12 +56,17 @@ public sealed partial class FluxTransformer
         var tembAct = g.Silu(temb, "temb.silu");                                    // [B, D], shared by every AdaLN
         for (int i = 0; i < c.NumLayers; i++)
         {
-            (ehs, hs) = DoubleBlock(root.Push("transformer_blocks").Push(i), hs, ehs, tembAct, ctx, i);
+            (ehs, hs) = DoubleBlock(root.Push("transformer_blocks").Push(i), hs, ehs, tembAct, ctx, i, adapter);
         }
         var x = g.Concat([ehs, hs], 1, "single.input");                             // [B, N, D] text first
         for (int i = 0; i < c.NumSingleLayers; i++)
         {
             x = SingleBlock(root.Push("single_transformer_blocks").Push(i), x, tembAct, ctx, c.NumLayers + i);
+            if (adapter is not null && adapter.Adapts(c.NumLayers + i))
+            {
+                var img = adapter.Apply(c.NumLayers + i, g.Slice(x, 1, seq.TextTokens, seq.ImageTokens, $"single_transformer_blocks.{i}.image")); // [B, Nimg, D]
+                x = g.Concat([g.Slice(x, 1, 0, seq.TextTokens, $"single_transformer_blocks.{i}.text"), img], 1, $"single_transformer_blocks.{i}.adapted");
+            }
         }
         hs = g.Slice(x, 1, seq.TextTokens, seq.ImageTokens, "image_tokens");        // [B, Nimg, D]
         var e = Layers.Linear(root, "norm_out.linear", tembAct, 2 * dim);           // [B, 2D]: scale, shift

@@ -10,7 +10,7 @@ public sealed partial class QwenImageTransformer
     /// LN → modulate → joint attention → gated residual, then LN → modulate → GELU-tanh MLP → gated residual.
     /// With zero_cond_t the reference tokens use the t = 0 image modulation (<paramref name="zeroAct"/>).
     /// </summary>
-    private (Node Text, Node Image) Block(WeightScope s, Node hs, Node ehs, Node tembAct, Node? zeroAct, AttentionContext ctx, int layer)
+    private (Node Text, Node Image) Block(WeightScope s, Node hs, Node ehs, Node tembAct, Node? zeroAct, AttentionContext ctx, int layer, Adapters.RegionAdapterHook? adapter = null)
     {
         var g = s.Graph;
         var c = Config;
@@ -25,6 +25,7 @@ public sealed partial class QwenImageTransformer
         var cx = g.Modulate(Layers.LayerNorm(s, "txt_norm1", ehs), T(1, "txt_scale1"), T(0, "txt_shift1"), s.Name("txt_mod1")); // [B, Ntxt, D]
         var (aImg, aTxt) = JointAttention.DualStream(s.Push("attn"), x, cx, c.NumAttentionHeads, c.AttentionHeadDim, ctx, layer);
         hs = mod.Residual(hs, aImg, 0, "img_attn_residual");                                   // [B, Nimg, D]
+        hs = adapter?.Apply(layer, hs) ?? hs;                                                   // region adapter: target rows only
         ehs = g.GatedResidual(ehs, T(2, "txt_gate1"), aTxt, s.Name("txt_attn_residual"));      // [B, Ntxt, D]
         var x2 = mod.Modulate(Layers.LayerNorm(s, "img_norm2", hs), 1, "img_mod2");
         hs = mod.Residual(hs, Layers.FeedForward(s, "img_mlp", x2, 4 * dim), 1, "hidden_states");

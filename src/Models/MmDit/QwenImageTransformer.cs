@@ -33,8 +33,9 @@ public sealed partial class QwenImageTransformer
     /// Declares the inputs and weights and adds the forward to <paramref name="g"/>; returns <c>sample</c>.
     /// <paramref name="textMask"/> adds the <see cref="BiasInput"/> input (needed when a batch has padded text).
     /// </summary>
+    /// <remarks><paramref name="adapter"/> (optional): the region adapter, applied after each block's image attention residual; null leaves the graph unchanged.</remarks>
     /// <exception cref="WeightLoadException">A weight is missing or has the wrong shape.</exception>
-    public Node Build(GraphBuilder g, IWeightCatalog weights, SequenceLayout seq, DType dtype, bool textMask = false, GragOptions? grag = null)
+    public Node Build(GraphBuilder g, IWeightCatalog weights, SequenceLayout seq, DType dtype, bool textMask = false, GragOptions? grag = null, Adapters.RegionAdapterHook? adapter = null)
     {
         ArgumentNullException.ThrowIfNull(g);
         ArgumentNullException.ThrowIfNull(seq);
@@ -69,7 +70,7 @@ public sealed partial class QwenImageTransformer
         }
         for (int i = 0; i < c.NumLayers; i++)
         {
-            (ehs, hs) = Block(root.Push("transformer_blocks").Push(i), hs, ehs, tembAct, zeroAct, ctx, i);
+            (ehs, hs) = Block(root.Push("transformer_blocks").Push(i), hs, ehs, tembAct, zeroAct, ctx, i, adapter);
         }
         var e = Layers.Linear(root, "norm_out.linear", tembAct, 2 * dim);                   // [B, 2D]: scale, shift
         var y = Layers.LayerNorm(root, "norm_out.norm", hs);

@@ -1,0 +1,170 @@
+using Locus.Engine.Graph;
+using Locus.Engine.IO;
+using Locus.Engine.Tensors;
+using Locus.Kernels.Cpu;
+using Locus.Models.Adapters;
+using Locus.Models.Common;
+using Locus.Models.MmDit;
+using Locus.Models.Tests.MmDit;
+using Xunit;
+
+namespace Locus.Models.Tests.Adapters;
+
+/// <summary>The adapter hook in the tiny FLUX / Qwen fixture backbones: identity when the gate is 0, reference rows untouched.</summary>
+public sealed class AdapterIntegrationTests
+{
+    private const int Hl = 4, Wl = 4;
+
+    [Theory]
+    [InlineData("flux", RegionAdapterMode.UserMask)]
+    [InlineData("flux", RegionAdapterMode.PredictedMask)]
+    [InlineData("qwen", RegionAdapterMode.UserMask)]
+    [InlineData("qwen", RegionAdapterMode.PredictedMask)]
+    public void Forward_GateZero_EqualsBackboneBitForBit(string model, RegionAdapterMode mode)
+    {
+        // (a) fc2 weight 0, bias −1e4 in every adapted block: σ underflows to exactly 0.
+        var run = new Backbone(model);
+        var values = AdapterFixture.RandomValues(run.AdapterConfig, 23);
+        foreach (int b in run.AdapterConfig.AdaptedBlocks)
+        {
+            values[$"region_adapter.blocks.{b}.gate.mlp.fc2.weight"] = new float[run.AdapterConfig.GateDim];
+            values[$"region_adapter.blocks.{b}.gate.mlp.fc2.bias"] = [-1e4f];
+        }
+        using var fx = new AdapterFixture(run.AdapterConfig, values);
+        var baseline = run.Forward(null, mode, MixedMask());
+        var adapted = run.Forward(fx, mode, MixedMask());
+        Assert.Equal(baseline, adapted);
+    }
+
+    [Theory]
+    [InlineData("flux")]
+    [InlineData("qwen")]
+    public void Forward_AllKeepMaskGateDrivenToZero_EqualsBackbone(string model)
+    {
+        // (c) random gate MLP whose last bias is −1e4: the keep embedding's gate is exactly 0 (all-keep mask), while an
+        // all-edit mask with the normal bias changes the output (the adapter is live).
+        var run = new Backbone(model);
+        var values = AdapterFixture.RandomValues(run.AdapterConfig, 29);
+        using var live = new AdapterFixture(run.AdapterConfig, values);
+        foreach (int b in run.AdapterConfig.AdaptedBlocks)
+        {
+            values[$"region_adapter.blocks.{b}.gate.mlp.fc2.bias"] = [-1e4f];
+        }
+        using var closed = new AdapterFixture(run.AdapterConfig, values);
+        var baseline = run.Forward(null, RegionAdapterMode.UserMask, new float[Hl * Wl]);
+        Assert.Equal(baseline, run.Forward(closed, RegionAdapterMode.UserMask, new float[Hl * Wl]));
+        var edited = run.Forward(live, RegionAdapterMode.UserMask, Enumerable.Repeat(1f, Hl * Wl).ToArray());
+        Assert.NotEqual(baseline, edited);
+    }
+
+    [Theory]
+    [InlineData("flux", "transformer_blocks.0.attn_residual")]
+    [InlineData("qwen", "transformer_blocks.0.img_attn_residual")]
+    public void Forward_LiveAdapter_ReferenceRowsUntouchedTargetRowsChanged(string model, string before)
+    {
+        // (b) the adapted block's output keeps every reference row of its input bit for bit.
+        var run = new Backbone(model);
+        using var fx = new AdapterFixture(run.AdapterConfig, AdapterFixture.RandomValues(run.AdapterConfig, 31));
+        var captured = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        const string after = "region_adapter.blocks.0.image";
+        run.Forward(fx, RegionAdapterMode.UserMask, Enumerable.Repeat(1f, Hl * Wl).ToArray(), (node, ex) =>
+        {
+            if (node.Name == before || node.Name == after)
+            {
+                captured[node.Name] = ex.Read(node).ToFloatArray();
+            }
+        });
+        var x = captured[before];
+        var y = captured[after];
+        int target = Hl * Wl * run.Dim, image = run.ImageTokens * run.Dim;
+        for (int b = 0; b < x.Length / image; b++)
+        {
+            Assert.Equal(x[((b * image) + target)..((b + 1) * image)], y[((b * image) + target)..((b + 1) * image)]);
+            Assert.NotEqual(x[(b * image)..((b * image) + target)], y[(b * image)..((b * image) + target)]);
+        }
+    }
+
+    /// <summary>A tiny fixture backbone with its fixture inputs, run with or without an adapter.</summary>
+    private sealed class Backbone
+    {
+        private readonly string _model;
+        private readonly Dictionary<string, HostTensor> _inputs;
+        private readonly SequenceLayout _seq;
+        private readonly FluxTransformerConfig? _flux;
+        private readonly QwenImageTransformerConfig? _qwen;
+        private readonly bool _masked;
+
+        public Backbone(string model)
+        {
+            _model = model;
+            int heads, headDim, textDim, latent, blocks;
+            if (model == "flux")
+            {
+                _flux = FluxTransformerTests.Config();
+                (_inputs, _seq) = TransformerInputs.Flux(ModelFixtures.Load(ModelFixtures.Flux("io.safetensors")), _flux);
+                (heads, headDim, textDim, latent, blocks) = (_flux.NumAttentionHeads, _flux.AttentionHeadDim, _flux.JointAttentionDim, _flux.InChannels, _flux.NumLayers + _flux.NumSingleLayers);
+            }
+            else
+            {
+                _qwen = QwenImageTransformerTests.Config();
+                (_inputs, _seq, _masked) = TransformerInputs.Qwen(ModelFixtures.Load(ModelFixtures.Qwen("io.safetensors")), _qwen, QwenImageTransformerTests.Shapes);
+                (heads, headDim, textDim, latent, blocks) = (_qwen.NumAttentionHeads, _qwen.AttentionHeadDim, _qwen.JointAttentionDim, _qwen.InChannels, _qwen.NumLayers);
+            }
+            Dim = heads * headDim;
+            AdapterConfig = AdapterFixture.Tiny with
+            {
+                HiddenSize = Dim, Heads = heads, HeadDim = headDim, FfnDim = 2 * Dim, TextDim = textDim, LatentChannels = latent,
+                PredictorDim = 8, AdaptedBlocks = Enumerable.Range(0, blocks).ToArray(),
+            };
+        }
+
+        public int Dim { get; }
+
+        public int ImageTokens => _seq.ImageTokens;
+
+        public RegionAdapterConfig AdapterConfig { get; }
+
+        public float[] Forward(AdapterFixture? adapter, RegionAdapterMode mode, float[] mask, NodeCallback? callback = null)
+        {
+            string weightsPath = _model == "flux" ? ModelFixtures.Flux("weights.safetensors") : ModelFixtures.Qwen("weights.safetensors");
+            using var store = WeightStore.Open(weightsPath);
+            var g = new GraphBuilder();
+            var catalog = new WeightStoreCatalog(store);
+            var ehs = _inputs["encoder_hidden_states"];
+            RegionAdapterHook? hook = adapter is null ? null
+                : new RegionAdapterHook(g, new WeightStoreCatalog(adapter.Store), AdapterConfig, _seq, Hl, Wl, ehs.Shape[1], mode, DType.F32);
+            var sample = _flux is not null
+                ? new FluxTransformer(_flux).Build(g, catalog, _seq, DType.F32, null, hook)
+                : new QwenImageTransformer(_qwen!).Build(g, catalog, _seq, DType.F32, _masked, null, hook);
+            IWeightProvider weights = adapter is null ? store : new AdapterWeights(store, adapter.Store);
+            using var executor = new Executor(g.Build(sample), new CpuBackend(), weights);
+            foreach (var (name, value) in _inputs)
+            {
+                executor.SetInput(name, value);
+            }
+            if (hook is not null)
+            {
+                executor.SetInput(RegionAdapterHook.TextInput, ehs);
+                var cfg = AdapterConfig;
+                executor.SetInput(RegionAdapterHook.PositionsInput, HostTensor.FromFloats(new Shape(cfg.ConditionTokens, cfg.HiddenSize), ConditionEncoder.SinusoidalTable(cfg.ConditionTokens, cfg.HiddenSize)));
+                if (mode == RegionAdapterMode.UserMask)
+                {
+                    var batched = Enumerable.Range(0, _seq.Batch).SelectMany(_ => mask).ToArray();
+                    executor.SetInput(RegionAdapterHook.MaskInput, HostTensor.FromFloats(new Shape(_seq.Batch, 1, Hl, Wl), batched));
+                }
+                else
+                {
+                    // The packed reference (source) latent rows of hidden_states stand in for the source latent.
+                    var hs = _inputs["hidden_states"].ToFloatArray();
+                    int rows = Hl * Wl * cfg.LatentChannels, perBatch = _seq.ImageTokens * cfg.LatentChannels;
+                    var latent = Enumerable.Range(0, _seq.Batch).SelectMany(b => hs.AsSpan((b * perBatch) + rows, rows).ToArray()).ToArray();
+                    executor.SetInput(RegionAdapterHook.LatentInput, HostTensor.FromFloats(new Shape(_seq.Batch, Hl * Wl, cfg.LatentChannels), latent));
+                }
+            }
+            executor.Run(callback);
+            return executor.Read(sample).ToFloatArray();
+        }
+    }
+
+    private static float[] MixedMask() => Enumerable.Range(0, Hl * Wl).Select(i => i % 3 == 0 ? 1f : 0f).ToArray();
+}
