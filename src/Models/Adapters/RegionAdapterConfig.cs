@@ -19,8 +19,8 @@ public sealed record RegionAdapterConfig
     /// <summary>Head dim of the adapter attention.</summary>
     public int HeadDim { get; init; } = 128;
 
-    /// <summary>Block-adapter FFN hidden size F.</summary>
-    public int FfnDim { get; init; } = 4 * 3072;
+    /// <summary>Block-adapter FFN hidden size F (default 2·D: ≈ 78 M parameters per block at D = 3072, the paper's figure).</summary>
+    public int FfnDim { get; init; } = 2 * 3072;
 
     /// <summary>SpatialGate width D_g.</summary>
     public int GateDim { get; init; } = 256;
@@ -89,7 +89,7 @@ public sealed record RegionAdapterConfig
             HiddenSize = hidden,
             Heads = ConfigJson.Int(root, "heads", d.Heads, source),
             HeadDim = ConfigJson.Int(root, "head_dim", d.HeadDim, source),
-            FfnDim = ConfigJson.Int(root, "ffn_dim", 4 * hidden, source),
+            FfnDim = ConfigJson.Int(root, "ffn_dim", 2 * hidden, source),
             GateDim = ConfigJson.Int(root, "gate_dim", d.GateDim, source),
             InstructionTokens = ConfigJson.Int(root, "instruction_tokens", d.InstructionTokens, source),
             MaskGrid = ConfigJson.Int(root, "mask_grid", d.MaskGrid, source),

@@ -21,7 +21,7 @@ public static class RegionAdapterFiles
     /// <summary>
     /// The adapter config for the backbone whose diffusers transformer <c>config.json</c> is in <paramref name="modelDir"/>
     /// or <paramref name="modelDir"/>/transformer: D, heads and head dim of the backbone, text_dim = joint_attention_dim,
-    /// latent_channels = in_channels, every block adapted (Flux: double blocks 0…, then single blocks numbered after them).
+    /// latent_channels = in_channels, ffn_dim = 2·D (≈ 78 M parameters per block at D = 3072, the paper's figure), every block adapted (Flux: double blocks 0…, then single blocks numbered after them).
     /// </summary>
     /// <exception cref="ModelConfigException">No config.json, or an unknown / invalid transformer config.</exception>
     public static RegionAdapterConfig ForBackbone(string modelDir)
@@ -49,12 +49,40 @@ public static class RegionAdapterFiles
         int d = heads * headDim;
         var config = new RegionAdapterConfig
         {
-            HiddenSize = d, Heads = heads, HeadDim = headDim, FfnDim = 4 * d, GateDim = Math.Min(256, d),
+            HiddenSize = d, Heads = heads, HeadDim = headDim, FfnDim = 2 * d, GateDim = Math.Min(256, d),
             TextDim = textDim, LatentChannels = latent, AdaptedBlocks = Enumerable.Range(0, blocks).ToArray(),
             PredictorDim = Math.Min(256, d),
         };
         config.Validate(path);
         return config;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="dir"/>/region_adapter.json and region_adapter.safetensors and checks every tensor (<see cref="Check"/>).
+    /// The caller disposes the returned store.
+    /// </summary>
+    /// <exception cref="ModelConfigException">The config is missing or invalid.</exception>
+    /// <exception cref="WeightLoadException">The weights file is missing, or a tensor is missing, extra or mis-shaped.</exception>
+    public static (RegionAdapterConfig Config, WeightStore Weights) Open(string dir)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dir);
+        var config = RegionAdapterConfig.Load(Path.Combine(dir, ConfigFile));
+        string path = Path.Combine(dir, WeightsFile);
+        if (!File.Exists(path))
+        {
+            throw new WeightLoadException($"{path}: adapter weights not found");
+        }
+        var store = WeightStore.Open(path);
+        try
+        {
+            Check(config, new WeightStoreCatalog(store));
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+        return (config, store);
     }
 
     /// <summary>
