@@ -54,11 +54,14 @@ internal static class AdapterLayers
         return g.Slice(p, -1, 0, 1, name);                                // [..., 1] view
     }
 
+    /// <summary>x in <paramref name="dtype"/> (a Convert node named <c>x.cast</c> when its dtype differs): raw parameters meet activations.</summary>
+    public static Node As(GraphBuilder g, Node x, Engine.Tensors.DType dtype) => x.DType == dtype ? x : g.Convert(x, dtype, x.Name + ".cast");
+
     /// <summary>A learned [N, C] parameter broadcast over the batch of <paramref name="like"/> [B, ...]: [B, N, C].</summary>
     public static Node BatchOf(GraphBuilder g, Node parameter, Node like, string name)
     {
         var zero = g.Scale(g.Slice(g.Slice(like, 1, 0, 1, name + ".row"), -1, 0, 1, name + ".col"), 0f, 0f, name + ".zero"); // [B, 1, 1]
-        return g.Add(zero, parameter, name);                                                                               // [B, N, C]
+        return g.Add(zero, As(g, parameter, like.DType), name);                                                                               // [B, N, C]
     }
 
     private static Node Heads(WeightScope s, string proj, Node x, int heads)

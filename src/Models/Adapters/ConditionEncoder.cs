@@ -82,7 +82,7 @@ public static class ConditionEncoder
         var ms = Blend(s.Push("mask_embed"), mc, d);                                          // [B, N_m, D]
 
         // Eq. 5: typed, positioned condition stream.
-        var type = s.Get("type_embed", 2, d);                                                 // [2, D]
+        var type = AdapterLayers.As(g, s.Get("type_embed", 2, d), ms.DType);                   // [2, D]
         var x0 = g.Add(ms, g.Slice(type, 0, 0, 1, s.Name("type_embed.mask")), s.Name("mask_tokens"));      // [B, N_m, D]
         var x1 = g.Add(cInst, g.Slice(type, 0, 1, 1, s.Name("type_embed.inst")), s.Name("inst_tokens"));   // [B, N_q, D]
         var x = g.Concat([x0, x1], 1, s.Name("stream"));                                     // [B, N_c, D]
@@ -130,8 +130,8 @@ public static class ConditionEncoder
     internal static Node Blend(WeightScope embed, Node m, int width)
     {
         var g = embed.Graph;
-        var edit = embed.Get("edit", width);
-        var keep = embed.Get("keep", width);
+        var edit = AdapterLayers.As(g, embed.Get("edit", width), m.DType);
+        var keep = AdapterLayers.As(g, embed.Get("keep", width), m.DType);
         var diff = g.Sub(edit, keep, embed.Name("diff"));        // [width]
         return g.Add(g.Mul(m, diff, embed.Name("scaled")), keep, embed.Prefix); // [B, N, width]
     }

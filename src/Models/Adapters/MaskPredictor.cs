@@ -45,7 +45,7 @@ public static class MaskPredictor
         var film = Layers.Linear(s, "film", pooled, 2 * dm);                                  // [B, 1, 2·D_m]
         var gamma = g.Slice(film, -1, 0, dm, s.Name("film.gamma"));                          // [B, 1, D_m]
         var beta = g.Slice(film, -1, dm, dm, s.Name("film.beta"));                           // [B, 1, D_m]
-        var q = g.Add(g.Mul(gamma, s.Get("queries", np, dm), s.Name("queries.scaled")), beta, s.Name("queries.film")); // [B, N_p, D_m]
+        var q = g.Add(g.Mul(gamma, AdapterLayers.As(g, s.Get("queries", np, dm), gamma.DType), s.Name("queries.scaled")), beta, s.Name("queries.film")); // [B, N_p, D_m]
         var phi = Layers.Linear(s, "latent_proj", latent, dm);                                // [B, L, D_m]
         var a = AdapterLayers.Attention(s, "attn", q, phi, config.PredictorHeads);           // [B, N_p, D_m]
         a = g.Permute(a, [0, 2, 1], s.Name("attn.cl"));                                      // [B, D_m, N_p] view

@@ -39,6 +39,23 @@ public sealed class AdapterIntegrationTests
     [Theory]
     [InlineData("flux")]
     [InlineData("qwen")]
+    public void Forward_Bf16ActivationsGateZero_EqualsBf16BackboneBitForBit(string model)
+    {
+        var run = new Backbone(model);
+        var values = AdapterFixture.RandomValues(run.AdapterConfig, 37);
+        foreach (int b in run.AdapterConfig.AdaptedBlocks)
+        {
+            values[$"region_adapter.blocks.{b}.gate.mlp.fc2.weight"] = new float[run.AdapterConfig.GateDim];
+            values[$"region_adapter.blocks.{b}.gate.mlp.fc2.bias"] = [-1e4f];
+        }
+        using var fx = new AdapterFixture(run.AdapterConfig, values);
+        var baseline = run.Forward(null, RegionAdapterMode.UserMask, MixedMask(), dtype: DType.BF16);
+        Assert.Equal(baseline, run.Forward(fx, RegionAdapterMode.UserMask, MixedMask(), dtype: DType.BF16));
+    }
+
+    [Theory]
+    [InlineData("flux")]
+    [InlineData("qwen")]
     public void Forward_AllKeepMaskGateDrivenToZero_EqualsBackbone(string model)
     {
         // (c) random gate MLP whose last bias is −1e4: the keep embedding's gate is exactly 0 (all-keep mask), while an
@@ -124,7 +141,7 @@ public sealed class AdapterIntegrationTests
 
         public RegionAdapterConfig AdapterConfig { get; }
 
-        public float[] Forward(AdapterFixture? adapter, RegionAdapterMode mode, float[] mask, NodeCallback? callback = null)
+        public float[] Forward(AdapterFixture? adapter, RegionAdapterMode mode, float[] mask, NodeCallback? callback = null, DType dtype = DType.F32)
         {
             string weightsPath = _model == "flux" ? ModelFixtures.Flux("weights.safetensors") : ModelFixtures.Qwen("weights.safetensors");
             using var store = WeightStore.Open(weightsPath);
@@ -132,19 +149,21 @@ public sealed class AdapterIntegrationTests
             var catalog = new WeightStoreCatalog(store);
             var ehs = _inputs["encoder_hidden_states"];
             RegionAdapterHook? hook = adapter is null ? null
-                : new RegionAdapterHook(g, new WeightStoreCatalog(adapter.Store), AdapterConfig, _seq, Hl, Wl, ehs.Shape[1], mode, DType.F32);
+                : new RegionAdapterHook(g, new WeightStoreCatalog(adapter.Store), AdapterConfig, _seq, Hl, Wl, ehs.Shape[1], mode, dtype);
             var sample = _flux is not null
-                ? new FluxTransformer(_flux).Build(g, catalog, _seq, DType.F32, null, hook)
-                : new QwenImageTransformer(_qwen!).Build(g, catalog, _seq, DType.F32, _masked, null, hook);
+                ? new FluxTransformer(_flux).Build(g, catalog, _seq, dtype, null, hook)
+                : new QwenImageTransformer(_qwen!).Build(g, catalog, _seq, dtype, _masked, null, hook);
             IWeightProvider weights = adapter is null ? store : new AdapterWeights(store, adapter.Store);
             using var executor = new Executor(g.Build(sample), new CpuBackend(), weights);
+            var graphInputs = executor.Graph.Inputs.ToDictionary(n => n.Name, n => n.DType, StringComparer.Ordinal);
+            void Set(string name, HostTensor value) => executor.SetInput(name, graphInputs[name] == value.DType ? value : value.ConvertTo(graphInputs[name]));
             foreach (var (name, value) in _inputs)
             {
-                executor.SetInput(name, value);
+                Set(name, value);
             }
             if (hook is not null)
             {
-                executor.SetInput(RegionAdapterHook.TextInput, ehs);
+                Set(RegionAdapterHook.TextInput, ehs);
                 var cfg = AdapterConfig;
                 executor.SetInput(RegionAdapterHook.PositionsInput, HostTensor.FromFloats(new Shape(cfg.ConditionTokens, cfg.HiddenSize), ConditionEncoder.SinusoidalTable(cfg.ConditionTokens, cfg.HiddenSize)));
                 if (mode == RegionAdapterMode.UserMask)
@@ -158,11 +177,11 @@ public sealed class AdapterIntegrationTests
                     var hs = _inputs["hidden_states"].ToFloatArray();
                     int rows = Hl * Wl * cfg.LatentChannels, perBatch = _seq.ImageTokens * cfg.LatentChannels;
                     var latent = Enumerable.Range(0, _seq.Batch).SelectMany(b => hs.AsSpan((b * perBatch) + rows, rows).ToArray()).ToArray();
-                    executor.SetInput(RegionAdapterHook.LatentInput, HostTensor.FromFloats(new Shape(_seq.Batch, Hl * Wl, cfg.LatentChannels), latent));
+                    Set(RegionAdapterHook.LatentInput, HostTensor.FromFloats(new Shape(_seq.Batch, Hl * Wl, cfg.LatentChannels), latent));
                 }
             }
             executor.Run(callback);
-            return executor.Read(sample).ToFloatArray();
+            return executor.Read(sample).ConvertTo(DType.F32).ToFloatArray();
         }
     }
 
