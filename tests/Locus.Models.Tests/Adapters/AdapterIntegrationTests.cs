@@ -37,9 +37,11 @@ public sealed class AdapterIntegrationTests
     }
 
     [Theory]
-    [InlineData("flux")]
-    [InlineData("qwen")]
-    public void Forward_Bf16ActivationsGateZero_EqualsBf16BackboneBitForBit(string model)
+    [InlineData("flux", RegionAdapterMode.UserMask)]
+    [InlineData("flux", RegionAdapterMode.PredictedMask)]
+    [InlineData("qwen", RegionAdapterMode.UserMask)]
+    [InlineData("qwen", RegionAdapterMode.PredictedMask)]
+    public void Forward_Bf16ActivationsGateZero_EqualsBf16BackboneBitForBit(string model, RegionAdapterMode mode)
     {
         var run = new Backbone(model);
         var values = AdapterFixture.RandomValues(run.AdapterConfig, 37);
@@ -49,8 +51,8 @@ public sealed class AdapterIntegrationTests
             values[$"region_adapter.blocks.{b}.gate.mlp.fc2.bias"] = [-1e4f];
         }
         using var fx = new AdapterFixture(run.AdapterConfig, values);
-        var baseline = run.Forward(null, RegionAdapterMode.UserMask, MixedMask(), dtype: DType.BF16);
-        Assert.Equal(baseline, run.Forward(fx, RegionAdapterMode.UserMask, MixedMask(), dtype: DType.BF16));
+        var baseline = run.Forward(null, mode, MixedMask(), dtype: DType.BF16);
+        Assert.Equal(baseline, run.Forward(fx, mode, MixedMask(), dtype: DType.BF16));
     }
 
     [Theory]
