@@ -103,6 +103,30 @@ public sealed class AdapterIntegrationTests
         }
     }
 
+    [Fact]
+    public void Forward_FluxSingleBlock_TextAndReferenceRowsUntouched()
+    {
+        // Single blocks: the adapter acts on the image rows of the block output [text | target | reference].
+        var run = new Backbone("flux");
+        using var fx = new AdapterFixture(run.AdapterConfig, AdapterFixture.RandomValues(run.AdapterConfig, 41));
+        var captured = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        const string before = "single_transformer_blocks.0.output", after = "single_transformer_blocks.0.adapted";
+        run.Forward(fx, RegionAdapterMode.UserMask, Enumerable.Repeat(1f, Hl * Wl).ToArray(), (node, ex) =>
+        {
+            if (node.Name is before or after)
+            {
+                captured[node.Name] = ex.Read(node).ToFloatArray();
+            }
+        });
+        var x = captured[before];
+        var y = captured[after];
+        int text = run.TextTokens * run.Dim, target = Hl * Wl * run.Dim;
+        Assert.Equal(x.Length, y.Length);
+        Assert.Equal(x[..text], y[..text]);
+        Assert.Equal(x[(text + target)..], y[(text + target)..]);
+        Assert.NotEqual(x[text..(text + target)], y[text..(text + target)]);
+    }
+
     /// <summary>A tiny fixture backbone with its fixture inputs, run with or without an adapter.</summary>
     private sealed class Backbone
     {
@@ -140,6 +164,8 @@ public sealed class AdapterIntegrationTests
         public int Dim { get; }
 
         public int ImageTokens => _seq.ImageTokens;
+
+        public int TextTokens => _seq.TextTokens;
 
         public RegionAdapterConfig AdapterConfig { get; }
 
