@@ -127,6 +127,19 @@ public sealed class AdapterIntegrationTests
         Assert.NotEqual(x[text..(text + target)], y[text..(text + target)]);
     }
 
+    [Fact]
+    public void Hook_GridNotMatchingTargetTokensOrModeOff_ThrowsNamingTheProblem()
+    {
+        var run = new Backbone("flux");
+        using var fx = new AdapterFixture(run.AdapterConfig);
+        var seq = new SequenceLayout(1, 7, 16, 16);
+        var catalog = new WeightStoreCatalog(fx.Store);
+        var e = Assert.Throws<ArgumentException>(() => new RegionAdapterHook(new GraphBuilder(), catalog, run.AdapterConfig, seq, 4, 5, 7, RegionAdapterMode.UserMask, DType.F32));
+        Assert.Contains("4×5", e.Message, StringComparison.Ordinal);
+        Assert.Contains("16 target tokens", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new RegionAdapterHook(new GraphBuilder(), catalog, run.AdapterConfig, seq, 4, 4, 7, RegionAdapterMode.Off, DType.F32));
+    }
+
     /// <summary>A tiny fixture backbone with its fixture inputs, run with or without an adapter.</summary>
     private sealed class Backbone
     {
