@@ -144,16 +144,35 @@ public sealed record RegionAdapterConfig
     /// <summary>The JSON text of this config (snake_case keys of the spec).</summary>
     public string ToJson()
     {
-        var map = new Dictionary<string, object>
+        // Utf8JsonWriter, not JsonSerializer: no reflection, so the trimmed GPU build (tools/gpu/publish.sh) keeps it.
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            ["hidden_size"] = HiddenSize, ["heads"] = Heads, ["head_dim"] = HeadDim, ["ffn_dim"] = FfnDim,
-            ["gate_dim"] = GateDim, ["instruction_tokens"] = InstructionTokens, ["mask_grid"] = MaskGrid,
-            ["text_dim"] = TextDim, ["text_layers"] = TextLayers, ["fusion_layers"] = FusionLayers,
-            ["predictor_dim"] = PredictorDim, ["predictor_grid"] = PredictorGrid, ["latent_channels"] = LatentChannels,
-            ["adapted_blocks"] = AdaptedBlocks.ToArray(), ["dilation"] = Dilation,
-            ["threshold"] = double.Parse(Threshold.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
-        };
-        return JsonSerializer.Serialize(map, new JsonSerializerOptions { WriteIndented = true });
+            w.WriteStartObject();
+            w.WriteNumber("hidden_size", HiddenSize);
+            w.WriteNumber("heads", Heads);
+            w.WriteNumber("head_dim", HeadDim);
+            w.WriteNumber("ffn_dim", FfnDim);
+            w.WriteNumber("gate_dim", GateDim);
+            w.WriteNumber("instruction_tokens", InstructionTokens);
+            w.WriteNumber("mask_grid", MaskGrid);
+            w.WriteNumber("text_dim", TextDim);
+            w.WriteNumber("text_layers", TextLayers);
+            w.WriteNumber("fusion_layers", FusionLayers);
+            w.WriteNumber("predictor_dim", PredictorDim);
+            w.WriteNumber("predictor_grid", PredictorGrid);
+            w.WriteNumber("latent_channels", LatentChannels);
+            w.WriteStartArray("adapted_blocks");
+            foreach (int block in AdaptedBlocks)
+            {
+                w.WriteNumberValue(block);
+            }
+            w.WriteEndArray();
+            w.WriteNumber("dilation", Dilation);
+            w.WriteNumber("threshold", double.Parse(Threshold.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
     private static int[] AdaptedBlockList(JsonElement root, string source)
