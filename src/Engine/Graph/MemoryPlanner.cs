@@ -95,7 +95,7 @@ public static class MemoryPlanner
 
         void Place(Node n, bool isAux, long bytes, int first, int last)
         {
-            long size = Math.Max(Alignment, (bytes + Alignment - 1) / Alignment * Alignment);
+            long size = AlignedSize(bytes);
             long offset = FindGap(live, size);
             var block = new PlannedBlock(n, isAux, offset, bytes, first, last);
             live.Add(block);
@@ -116,8 +116,11 @@ public static class MemoryPlanner
                 best = cursor;
                 bestWaste = gap - size;
             }
-            cursor = Math.Max(cursor, b.Offset + Math.Max(Alignment, (b.ByteLength + Alignment - 1) / Alignment * Alignment));
+            cursor = Math.Max(cursor, b.Offset + AlignedSize(b.ByteLength));
         }
         return best >= 0 ? best : cursor;
     }
+
+    /// <summary>Arena bytes a block of <paramref name="bytes"/> occupies: rounded up to <see cref="Alignment"/>, at least one unit.</summary>
+    private static long AlignedSize(long bytes) => Math.Max(Alignment, (bytes + Alignment - 1) / Alignment * Alignment);
 }
