@@ -81,16 +81,7 @@ public sealed record FlowMatchSchedulerConfig
     public static FlowMatchSchedulerConfig FromJson(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LocusException($"scheduler config '{path}': cannot read: {e.Message}", e);
-        }
-        return FromJsonText(text, path);
+        return FromJsonText(JsonConfig.ReadFile(path, "scheduler config"), path);
     }
 
     /// <summary>Parses diffusers scheduler config JSON; absent keys keep the diffusers defaults.</summary>

@@ -11,6 +11,19 @@ internal readonly struct JsonConfig(JsonElement root, string source)
 {
     public string Source => source;
 
+    /// <summary>The text of config file <paramref name="path"/>; an unreadable file is a <see cref="LocusException"/> "<paramref name="what"/> 'path': cannot read: …".</summary>
+    public static string ReadFile(string path, string what)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LocusException($"{what} '{path}': cannot read: {e.Message}", e);
+        }
+    }
+
     public static JsonDocument Parse(string json, string source)
     {
         JsonDocument doc;

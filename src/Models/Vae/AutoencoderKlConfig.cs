@@ -63,16 +63,7 @@ public sealed record AutoencoderKlConfig
     public static AutoencoderKlConfig FromJson(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LocusException($"VAE config '{path}': cannot read: {e.Message}", e);
-        }
-        return FromJsonText(text, path);
+        return FromJsonText(JsonConfig.ReadFile(path, "VAE config"), path);
     }
 
     /// <summary>Parses diffusers AutoencoderKL config JSON.</summary>
