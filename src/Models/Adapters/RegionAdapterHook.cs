@@ -12,16 +12,20 @@ namespace Locus.Models.Adapters;
 /// Inputs: <c>region_adapter.text</c> [B, N_txt, L_h·T_d], <c>region_adapter.positions</c> [N_c, D] f32
 /// (<see cref="ConditionEncoder.SinusoidalTable"/>), and <c>region_adapter.mask</c> [B, 1, Hl, Wl] f32 (user mask) or
 /// <c>region_adapter.source_latent</c> [B, Hl·Wl, C_lat] (predicted mask). Hl·Wl must equal the target token count.
+/// In <see cref="RegionAdapterMode.Precomputed"/> the per-edit values are inputs instead (<see cref="ConditionInput"/>,
+/// <see cref="GatesInput"/>, from <see cref="RegionAdapterPrelude"/>) and the step graph holds only the block adapters.
 /// </summary>
 public sealed class RegionAdapterHook
 {
     /// <summary>Input names.</summary>
     public const string TextInput = "region_adapter.text", PositionsInput = "region_adapter.positions",
-        MaskInput = "region_adapter.mask", LatentInput = "region_adapter.source_latent";
+        MaskInput = "region_adapter.mask", LatentInput = "region_adapter.source_latent",
+        ConditionInput = "region_adapter.condition", GatesInput = "region_adapter.gates";
 
     private readonly WeightScope _root;
     private readonly Node _condition;
-    private readonly Node _maskTokens;
+    private readonly Node? _maskTokens;
+    private readonly Node? _gates;
     private readonly int _targetTokens;
     private readonly HashSet<int> _blocks;
 
@@ -49,6 +53,12 @@ public sealed class RegionAdapterHook
         _blocks = [.. config.AdaptedBlocks];
         _root = new WeightScope(g, weights).Push(RegionAdapterWeights.Prefix);
         int b = seq.Batch;
+        if (mode == RegionAdapterMode.Precomputed)
+        {
+            _condition = g.Input(ConditionInput, dtype, new(b, config.ConditionTokens, config.HiddenSize));                  // [B, N_c, D]
+            _gates = g.Input(GatesInput, dtype, new(b, seq.TargetTokens, config.AdaptedBlocks.Count));                       // [B, L, n]
+            return;
+        }
         var text = g.Input(TextInput, dtype, new(b, textTokens, config.TextFeatures));                     // [B, N_txt, L_h·T_d]
         var positions = Cast(g, g.Input(PositionsInput, DType.F32, new(config.ConditionTokens, config.HiddenSize)), dtype); // [N_c, D]
         Node mask;
@@ -96,7 +106,9 @@ public sealed class RegionAdapterHook
         var g = _root.Graph;
         int n = hs.Shape[1];
         var target = n == _targetTokens ? hs : g.Slice(hs, 1, 0, _targetTokens, _root.Name($"blocks.{block}.target")); // [B, L, D]
-        var gate = BlockAdapter.Gate(_root, Config, block, _maskTokens);                                               // [B, L, 1]
+        var gate = _gates is null
+            ? BlockAdapter.Gate(_root, Config, block, _maskTokens!)                                                    // [B, L, 1]
+            : g.Slice(_gates, 2, IndexOf(block), 1, _root.Name($"blocks.{block}.gate.precomputed"));                  // [B, L, 1] view
         var h = BlockAdapter.Apply(_root, Config, block, target, _condition, gate);                                    // [B, L, D]
         if (n == _targetTokens)
         {
@@ -104,6 +116,18 @@ public sealed class RegionAdapterHook
         }
         var reference = g.Slice(hs, 1, _targetTokens, n - _targetTokens, _root.Name($"blocks.{block}.reference"));    // [B, S, D]
         return g.Concat([h, reference], 1, _root.Name($"blocks.{block}.image"));                                     // [B, Nimg, D]
+    }
+
+    private int IndexOf(int block)
+    {
+        for (int i = 0; i < Config.AdaptedBlocks.Count; i++)
+        {
+            if (Config.AdaptedBlocks[i] == block)
+            {
+                return i;
+            }
+        }
+        throw new ArgumentOutOfRangeException(nameof(block), block, "the block is not adapted");
     }
 
     private static Node Cast(GraphBuilder g, Node x, DType dtype) => x.DType == dtype ? x : g.Convert(x, dtype, x.Name + ".cast");

@@ -77,6 +77,35 @@ public sealed class AdapterIntegrationTests
     }
 
     [Theory]
+    [InlineData("flux", RegionAdapterMode.UserMask)]
+    [InlineData("flux", RegionAdapterMode.PredictedMask)]
+    [InlineData("qwen", RegionAdapterMode.UserMask)]
+    [InlineData("qwen", RegionAdapterMode.PredictedMask)]
+    public void Forward_PreludeOncePerEdit_EqualsInGraphAdapterBitForBit(string model, RegionAdapterMode mode)
+    {
+        // The per-edit prelude (mask, condition, gates) fed to a Precomputed step graph gives exactly the in-graph result.
+        var run = new Backbone(model);
+        using var fx = new AdapterFixture(run.AdapterConfig, AdapterFixture.RandomValues(run.AdapterConfig, 43));
+        var inGraph = run.Forward(fx, mode, MixedMask());
+        var precomputed = run.Forward(fx, mode, MixedMask(), precompute: true);
+        Assert.Equal(inGraph, precomputed);
+        Assert.NotEqual(run.Forward(null, mode, MixedMask()), precomputed);
+    }
+
+    [Fact]
+    public void Prelude_PredictedMask_IsBinaryAndEqualsTheInGraphPredictedMask()
+    {
+        var run = new Backbone("flux");
+        using var fx = new AdapterFixture(run.AdapterConfig, AdapterFixture.RandomValues(run.AdapterConfig, 47));
+        var (mask, gates) = run.Prelude(fx, RegionAdapterMode.PredictedMask, MixedMask());
+        Assert.All(mask, v => Assert.True(v is 0f or 1f));
+        Assert.Equal(run.Batch * Hl * Wl * run.AdapterConfig.AdaptedBlocks.Count, gates.Length);
+        Assert.All(gates, v => Assert.InRange(v, 0f, 1f));
+        var (userMask, _) = run.Prelude(fx, RegionAdapterMode.UserMask, MixedMask());
+        Assert.Equal(Enumerable.Range(0, run.Batch).SelectMany(_ => MixedMask()), userMask);
+    }
+
+    [Theory]
     [InlineData("flux", "transformer_blocks.0.attn_residual")]
     [InlineData("qwen", "transformer_blocks.0.img_attn_residual")]
     public void Forward_LiveAdapter_ReferenceRowsUntouchedTargetRowsChanged(string model, string before)
@@ -182,15 +211,25 @@ public sealed class AdapterIntegrationTests
 
         public RegionAdapterConfig AdapterConfig { get; }
 
-        public float[] Forward(AdapterFixture? adapter, RegionAdapterMode mode, float[] mask, NodeCallback? callback = null, DType dtype = DType.F32)
+        public int Batch => _seq.Batch;
+
+        /// <summary>Runs the once-per-edit prelude: (mask [B·Hl·Wl], gates [B·L·n]) as floats.</summary>
+        public (float[] Mask, float[] Gates) Prelude(AdapterFixture adapter, RegionAdapterMode mode, float[] mask)
+        {
+            var (values, _) = RunPrelude(adapter, mode, mask, DType.F32);
+            return (values[2].ToFloatArray(), values[1].ToFloatArray());
+        }
+
+        public float[] Forward(AdapterFixture? adapter, RegionAdapterMode mode, float[] mask, NodeCallback? callback = null, DType dtype = DType.F32, bool precompute = false)
         {
             string weightsPath = _model == "flux" ? ModelFixtures.Flux("weights.safetensors") : ModelFixtures.Qwen("weights.safetensors");
             using var store = WeightStore.Open(weightsPath);
             var g = new GraphBuilder();
             var catalog = new WeightStoreCatalog(store);
             var ehs = _inputs["encoder_hidden_states"];
+            HostTensor[]? prelude = adapter is not null && precompute ? RunPrelude(adapter, mode, mask, dtype).Values : null;
             RegionAdapterHook? hook = adapter is null ? null
-                : new RegionAdapterHook(g, new WeightStoreCatalog(adapter.Store), AdapterConfig, _seq, Hl, Wl, ehs.Shape[1], mode, dtype);
+                : new RegionAdapterHook(g, new WeightStoreCatalog(adapter.Store), AdapterConfig, _seq, Hl, Wl, ehs.Shape[1], precompute ? RegionAdapterMode.Precomputed : mode, dtype);
             var sample = _flux is not null
                 ? new FluxTransformer(_flux).Build(g, catalog, _seq, dtype, null, hook)
                 : new QwenImageTransformer(_qwen!).Build(g, catalog, _seq, dtype, _masked, null, hook);
@@ -202,27 +241,50 @@ public sealed class AdapterIntegrationTests
             {
                 Set(name, value);
             }
-            if (hook is not null)
+            if (prelude is not null)
             {
-                Set(RegionAdapterHook.TextInput, ehs);
-                var cfg = AdapterConfig;
-                executor.SetInput(RegionAdapterHook.PositionsInput, HostTensor.FromFloats(new Shape(cfg.ConditionTokens, cfg.HiddenSize), ConditionEncoder.SinusoidalTable(cfg.ConditionTokens, cfg.HiddenSize)));
-                if (mode == RegionAdapterMode.UserMask)
-                {
-                    var batched = Enumerable.Range(0, _seq.Batch).SelectMany(_ => mask).ToArray();
-                    executor.SetInput(RegionAdapterHook.MaskInput, HostTensor.FromFloats(new Shape(_seq.Batch, 1, Hl, Wl), batched));
-                }
-                else
-                {
-                    // The packed reference (source) latent rows of hidden_states stand in for the source latent.
-                    var hs = _inputs["hidden_states"].ToFloatArray();
-                    int rows = Hl * Wl * cfg.LatentChannels, perBatch = _seq.ImageTokens * cfg.LatentChannels;
-                    var latent = Enumerable.Range(0, _seq.Batch).SelectMany(b => hs.AsSpan((b * perBatch) + rows, rows).ToArray()).ToArray();
-                    Set(RegionAdapterHook.LatentInput, HostTensor.FromFloats(new Shape(_seq.Batch, Hl * Wl, cfg.LatentChannels), latent));
-                }
+                executor.SetInput(RegionAdapterHook.ConditionInput, prelude[0]);
+                executor.SetInput(RegionAdapterHook.GatesInput, prelude[1]);
+            }
+            else if (hook is not null)
+            {
+                SetAdapterInputs(Set, executor, mode, mask);
             }
             executor.Run(callback);
             return executor.Read(sample).ConvertTo(DType.F32).ToFloatArray();
+        }
+
+        private (HostTensor[] Values, int Batch) RunPrelude(AdapterFixture adapter, RegionAdapterMode mode, float[] mask, DType dtype)
+        {
+            var g = new GraphBuilder();
+            var ehs = _inputs["encoder_hidden_states"];
+            var r = RegionAdapterPrelude.Build(g, new WeightStoreCatalog(adapter.Store), AdapterConfig, _seq.Batch, Hl, Wl, ehs.Shape[1], mode, dtype);
+            using var executor = new Executor(g.Build(r.Condition, r.Gates, r.Mask), new CpuBackend(), adapter.Store);
+            var graphInputs = executor.Graph.Inputs.ToDictionary(n => n.Name, n => n.DType, StringComparer.Ordinal);
+            void Set(string name, HostTensor value) => executor.SetInput(name, graphInputs[name] == value.DType ? value : value.ConvertTo(graphInputs[name]));
+            SetAdapterInputs(Set, executor, mode, mask);
+            executor.Run();
+            return ([executor.Read(r.Condition), executor.Read(r.Gates), executor.Read(r.Mask).ConvertTo(DType.F32)], _seq.Batch);
+        }
+
+        private void SetAdapterInputs(Action<string, HostTensor> set, Executor executor, RegionAdapterMode mode, float[] mask)
+        {
+            var cfg = AdapterConfig;
+            set(RegionAdapterHook.TextInput, _inputs["encoder_hidden_states"]);
+            executor.SetInput(RegionAdapterHook.PositionsInput, HostTensor.FromFloats(new Shape(cfg.ConditionTokens, cfg.HiddenSize), ConditionEncoder.SinusoidalTable(cfg.ConditionTokens, cfg.HiddenSize)));
+            if (mode == RegionAdapterMode.UserMask)
+            {
+                var batched = Enumerable.Range(0, _seq.Batch).SelectMany(_ => mask).ToArray();
+                executor.SetInput(RegionAdapterHook.MaskInput, HostTensor.FromFloats(new Shape(_seq.Batch, 1, Hl, Wl), batched));
+            }
+            else
+            {
+                // The packed reference (source) latent rows of hidden_states stand in for the source latent.
+                var hs = _inputs["hidden_states"].ToFloatArray();
+                int rows = Hl * Wl * cfg.LatentChannels, perBatch = _seq.ImageTokens * cfg.LatentChannels;
+                var latent = Enumerable.Range(0, _seq.Batch).SelectMany(b => hs.AsSpan((b * perBatch) + rows, rows).ToArray()).ToArray();
+                set(RegionAdapterHook.LatentInput, HostTensor.FromFloats(new Shape(_seq.Batch, Hl * Wl, cfg.LatentChannels), latent));
+            }
         }
     }
 
