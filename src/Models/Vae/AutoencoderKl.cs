@@ -15,7 +15,7 @@ namespace Locus.Models.Vae;
 /// diffusers <c>AutoencoderKL</c> as graph builders: <see cref="BuildEncodeMean"/> (posterior mean) and
 /// <see cref="BuildDecode"/>, with the pipelines' latent normalisation z' = (z − shift)·scale and its inverse.
 /// </summary>
-public sealed class AutoencoderKl
+public sealed class AutoencoderKl : IImageVae
 {
     private readonly IWeightCatalog _weights;
 
@@ -36,6 +36,18 @@ public sealed class AutoencoderKl
 
     /// <summary>The configuration.</summary>
     public AutoencoderKlConfig Config { get; }
+
+    /// <inheritdoc/>
+    public int LatentChannels => Config.LatentChannels;
+
+    /// <inheritdoc/>
+    public int DownsampleFactor => Config.DownsampleFactor;
+
+    /// <inheritdoc/>
+    public int InChannels => Config.InChannels;
+
+    /// <inheritdoc/>
+    public int OutChannels => Config.OutChannels;
 
     /// <summary>
     /// Encoder (+ quant_conv when configured): image [B, in, H, W] → moments [B, 2·latent, H/f, W/f], mean ‖ logvar
