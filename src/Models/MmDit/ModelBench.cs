@@ -87,8 +87,58 @@ public static class ModelBench
     public static (TransformerSession Session, RandomWeights Weights, Dictionary<string, HostTensor> Inputs) Create(ModelBenchSetup setup, IBackend backend, DType dtype)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        int heads = setup.Heads ?? 24, grid = setup.Grid, nt = grid * grid;
         var weights = new RandomWeights(dtype == DType.F32 ? DType.F32 : DType.BF16);
+        try
+        {
+            var (g, output, seq, inputs) = BuildGraph(setup, dtype, weights);
+            return (TransformerSession.FromGraph(g, output, weights, backend, seq), weights, inputs);
+        }
+        catch
+        {
+            weights.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Flux config of a <c>flux-kontext-dev</c> setup: min(blocks, 19) double blocks, min(2·blocks, 38) single blocks.</summary>
+    public static FluxTransformerConfig FluxConfig(ModelBenchSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        int blocks = Math.Min(setup.Blocks ?? 19, 19);
+        return FluxTransformerConfig.KontextDev with
+        {
+            NumLayers = blocks,
+            NumSingleLayers = Math.Min(2 * blocks, 38),
+            NumAttentionHeads = setup.Heads ?? 24,
+            AttentionHeadDim = setup.HeadDim,
+            AxesDimsRope = Axes(setup.HeadDim),
+        };
+    }
+
+    /// <summary>Qwen-Image config of a <c>qwen-image-edit</c> setup: min(blocks, 60) blocks.</summary>
+    public static QwenImageTransformerConfig QwenConfig(ModelBenchSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        return new QwenImageTransformerConfig
+        {
+            NumLayers = Math.Min(setup.Blocks ?? 60, 60),
+            NumAttentionHeads = setup.Heads ?? 24,
+            AttentionHeadDim = setup.HeadDim,
+            AxesDimsRope = Axes(setup.HeadDim),
+        };
+    }
+
+    /// <summary>
+    /// Builds (does not bind) the step graph of <paramref name="setup"/> with weights declared in <paramref name="weights"/>, and its
+    /// random inputs. <paramref name="adapter"/> (optional) creates the region-adapter hook from the graph and the token layout.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown architecture.</exception>
+    public static (GraphBuilder Graph, Node Output, SequenceLayout Sequence, Dictionary<string, HostTensor> Inputs) BuildGraph(ModelBenchSetup setup, DType dtype,
+        IWeightCatalog weights, Func<GraphBuilder, SequenceLayout, Adapters.RegionAdapterHook>? adapter = null)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(weights);
+        int grid = setup.Grid, nt = grid * grid;
         var rng = new Random(7);
         HostTensor Noise(params int[] dims)
         {
@@ -101,25 +151,17 @@ public static class ModelBench
             return HostTensor.FromFloats(shape, v);
         }
         var inputs = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
-        TransformerSession session;
+        var g = new GraphBuilder();
+        Node output;
+        SequenceLayout seq;
         switch (setup.Arch)
         {
             case "flux-kontext-dev":
             {
-                int blocks = Math.Min(setup.Blocks ?? 19, 19);
-                var config = FluxTransformerConfig.KontextDev with
-                {
-                    NumLayers = blocks,
-                    NumSingleLayers = Math.Min(2 * blocks, 38),
-                    NumAttentionHeads = heads,
-                    AttentionHeadDim = setup.HeadDim,
-                    AxesDimsRope = Axes(setup.HeadDim),
-                };
+                var config = FluxConfig(setup);
                 int text = setup.TextTokens ?? 512;
-                var seq = new SequenceLayout(1, text, nt, nt);
-                var g = new GraphBuilder();
-                var output = new FluxTransformer(config).Build(g, weights, seq, dtype, setup.Grag);
-                session = TransformerSession.FromGraph(g, output, weights, backend, seq);
+                seq = new SequenceLayout(1, text, nt, nt);
+                output = new FluxTransformer(config).Build(g, weights, seq, dtype, setup.Grag, adapter?.Invoke(g, seq));
                 var (cos, sin) = RopeTables.Flux(new HostTensor(DType.F32, new Shape(text, 3)), LatentPacking.KontextImageIds(grid, grid, grid, grid), config.AxesDimsRope);
                 inputs["hidden_states"] = Noise(1, 2 * nt, config.InChannels);
                 inputs["encoder_hidden_states"] = Noise(1, text, config.JointAttentionDim);
@@ -131,18 +173,10 @@ public static class ModelBench
             }
             case "qwen-image-edit":
             {
-                var config = new QwenImageTransformerConfig
-                {
-                    NumLayers = Math.Min(setup.Blocks ?? 60, 60),
-                    NumAttentionHeads = heads,
-                    AttentionHeadDim = setup.HeadDim,
-                    AxesDimsRope = Axes(setup.HeadDim),
-                };
+                var config = QwenConfig(setup);
                 int text = setup.TextTokens ?? 1400;
-                var seq = new SequenceLayout(1, text, nt, nt);
-                var g = new GraphBuilder();
-                var output = new QwenImageTransformer(config).Build(g, weights, seq, dtype, grag: setup.Grag);
-                session = TransformerSession.FromGraph(g, output, weights, backend, seq);
+                seq = new SequenceLayout(1, text, nt, nt);
+                output = new QwenImageTransformer(config).Build(g, weights, seq, dtype, grag: setup.Grag, adapter: adapter?.Invoke(g, seq));
                 var (cos, sin) = RopeTables.Qwen([(1, grid, grid), (1, grid, grid)], text, config.AxesDimsRope);
                 inputs["hidden_states"] = Noise(1, 2 * nt, config.InChannels);
                 inputs["encoder_hidden_states"] = Noise(1, text, config.JointAttentionDim);
@@ -151,7 +185,6 @@ public static class ModelBench
                 break;
             }
             default:
-                weights.Dispose();
                 throw new ArgumentException($"unknown architecture '{setup.Arch}' (flux-kontext-dev or qwen-image-edit)", nameof(setup));
         }
         inputs["timestep"] = HostTensor.FromFloats(new Shape(1), [0.75f]);
@@ -159,7 +192,7 @@ public static class ModelBench
         {
             inputs[GragOptions.ScalesInput] = grag.Scales(setup.GragScale.Lambda, setup.GragScale.Delta);
         }
-        return (session, weights, inputs);
+        return (g, output, seq, inputs);
     }
 
     /// <summary>(16, 56, 56) at head dim 128, else the same split rounded to even dims.</summary>

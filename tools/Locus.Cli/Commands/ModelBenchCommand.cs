@@ -26,12 +26,15 @@ public static class ModelBenchCommand
         var grag = new Option<string?>("--grag") { Description = "GRAG on the reference keys in every block: LAMBDA,DELTA (default off)" };
         var gragRows = new Option<string>("--grag-rows") { Description = "GRAG query rows: all (official) or target", DefaultValueFactory = _ => "all" };
         var profileHost = new Option<bool>("--profile-host") { Description = "Also print the host time to issue each op kind in one step" };
+        var adapter = new Option<bool>("--adapter") { Description = "Also time the step with the region adapter (precomputed c and gates) and the once-per-edit prelude" };
+        var adapterBlocks = new Option<string?>("--adapter-blocks") { Description = "With --adapter: all (default) or N (the first N blocks carry an adapter)" };
         var command = new Command("model", "Seconds per denoising step of a Kontext-dev / Qwen-Image-Edit shaped transformer (random weights).")
         {
-            arch, device, blocks, steps, grid, text, heads, dtype, grag, gragRows, profileHost,
+            arch, device, blocks, steps, grid, text, heads, dtype, grag, gragRows, profileHost, adapter, adapterBlocks,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            int? adapted = AdapterOptions(parse.GetValue(adapter), parse.GetValue(adapterBlocks), parse.GetValue(profileHost));
             string dev = parse.GetValue(device)!;
             if (dev is not ("cpu" or "cuda"))
             {
@@ -61,9 +64,34 @@ public static class ModelBenchCommand
                 }
                 setup = setup with { Grag = new GragOptions { TargetRowsOnly = rows == "target" }, GragScale = (lambda, delta) };
             }
+            if (parse.GetValue(adapter))
+            {
+                AdapterBench.Run(setup, backend, dt, parse.GetValue(steps), parse.InvocationConfiguration.Output, adapted);
+                return 0;
+            }
             ModelBench.Run(setup, backend, dt, parse.GetValue(steps), Console.Out, parse.GetValue(profileHost));
             return 0;
-        }));
+        }, parse.InvocationConfiguration.Error));
         return command;
+    }
+
+    /// <summary>Checks the adapter options; returns the adapted-block count (null = all).</summary>
+    /// <exception cref="ArgumentException">--adapter-blocks without --adapter, not "all" nor a positive integer, or --profile-host with --adapter.</exception>
+    private static int? AdapterOptions(bool adapter, string? blocks, bool profileHost)
+    {
+        if (!adapter)
+        {
+            return blocks is null ? null : throw new ArgumentException($"--adapter-blocks needs --adapter, got '{blocks}' alone");
+        }
+        if (profileHost)
+        {
+            throw new ArgumentException("--profile-host is not supported with --adapter");
+        }
+        if (blocks is null or "all")
+        {
+            return null;
+        }
+        return int.TryParse(blocks, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) && n >= 1
+            ? n : throw new ArgumentException($"--adapter-blocks must be all or a positive number of blocks, got '{blocks}'");
     }
 }
