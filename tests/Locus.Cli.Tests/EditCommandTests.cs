@@ -53,9 +53,11 @@ public sealed class EditCommandTests : IDisposable
     [InlineData("--steps", "0", "error: --steps must be ≥ 1, got 0")]
     [InlineData("--device", "tpu", "error: --device must be cpu or cuda, got 'tpu'")]
     [InlineData("--grag", "1", "error: --grag must be two numbers LAMBDA,DELTA, got '1'")]
-    [InlineData("--predict-mask", null, "error: --predict-mask is not implemented yet")]
+    [InlineData("--predict-mask", null, "error: --predict-mask needs --adapter DIR")]
+    [InlineData("--true-cfg", "-1", "error: --true-cfg must be a finite number ≥ 0, got -1")]
     [InlineData("--attention-mask", "3,4", "error: --attention-mask is not implemented yet")]
-    [InlineData("--blend", null, "error: --blend, --composite and --save-mask need --mask")]
+    [InlineData("--blend", null, "error: --blend, --composite and --save-mask need a mask source")]
+    [InlineData("--adapter", "/nonexistent-adapter", "error: --adapter: folder '/nonexistent-adapter' does not exist")]
     public void Edit_BadArgument_OneErrorLineExit2(string option, string? value, string expected)
     {
         var args = new List<string> { "edit", "--model", P("model"), "--image", P("in.png"), "--embeds", P("prompt.safetensors"), "--out", P("o.png"), option };
@@ -68,6 +70,28 @@ public sealed class EditCommandTests : IDisposable
         string line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith(expected, line, StringComparison.Ordinal);
         Assert.False(File.Exists(P("o.png")));
+    }
+
+    [Fact]
+    public void Edit_AdapterPredictMaskBlend_WritesImageAndBinaryMask()
+    {
+        string adapter = P("adapter"), output = P("pred.png"), savedMask = P("pred-mask.png");
+        Assert.Equal(0, Invoke("adapter", "init", "--model", P("model"), "--out", adapter, "--seed", "3").Code);
+        var (code, stdout, stderr) = Invoke("edit", "--model", P("model"), "--image", P("in.png"), "--embeds", P("prompt.safetensors"), "--out", output,
+            "--adapter", adapter, "--predict-mask", "--blend", "--steps", "2", "--save-mask", savedMask);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("region adapter", stdout, StringComparison.Ordinal);
+        Assert.All(MaskImage.Load(savedMask).ToFloatArray(), v => Assert.True(v is 0f or 1f));
+        Assert.Equal((48, 32), (ImageCodec.Load(output).Width, ImageCodec.Load(output).Height));
+    }
+
+    [Fact]
+    public void Edit_TwoMaskSources_OneErrorLine()
+    {
+        var (code, _, stderr) = Invoke("edit", "--model", P("model"), "--image", P("in.png"), "--embeds", P("prompt.safetensors"), "--out", P("o.png"),
+            "--mask", P("mask.png"), "--predict-mask", "--adapter", P("model"));
+        Assert.Equal(2, code);
+        Assert.Equal("error: give at most one mask source: --mask, --predict-mask or --attention-mask", stderr.Trim());
     }
 
     [Fact]

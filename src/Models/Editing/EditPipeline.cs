@@ -1,6 +1,7 @@
 using Locus.Engine.Backends;
 using Locus.Engine.IO;
 using Locus.Engine.Tensors;
+using Locus.Models.Adapters;
 using Locus.Models.MmDit;
 using Locus.Models.Scheduling;
 using Locus.Models.Vae;
@@ -8,32 +9,35 @@ using Locus.Models.Vae;
 namespace Locus.Models.Editing;
 
 /// <summary>
-/// The edit pipeline (design §5): built once from a model folder and a backend, reusable for many edits. Owns the
-/// weight stores (device copies of the weights) and one planned transformer session, rebuilt only when the token
-/// layout or GRAG wiring changes. Edits run one at a time. Kontext flow only in this slice (Qwen folders throw).
+/// The edit pipeline (design §5): built once from a model folder and a backend, reusable for many edits. Owns the weight
+/// stores (device copies of the weights), the optional region adapter and the planned transformer sessions, which are
+/// rebuilt only when the token layout or the graph options change. Edits run one at a time.
 /// </summary>
 public sealed partial class EditPipeline : IDisposable
 {
     private readonly IBackend _backend;
+    private readonly EditBackbone _model;
     private readonly WeightStore _transformerStore;
     private readonly WeightStore _vaeStore;
+    private readonly WeightStore? _adapterStore;
     private readonly AutoencoderKl _vae;
     private readonly FlowMatchEulerScheduler _scheduler;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private TransformerSession? _session;
-    private string? _sessionKey;
+    private readonly Dictionary<string, TransformerSession> _sessions = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    private EditPipeline(ModelFolder folder, IBackend backend, DType dtype, FluxTransformerConfig config, AutoencoderKlConfig vaeConfig,
-        WeightStore transformer, WeightStore vae)
+    private EditPipeline(ModelFolder folder, IBackend backend, DType dtype, EditBackbone model, AutoencoderKl vae, WeightStore transformer, WeightStore vaeStore,
+        RegionAdapterConfig? adapterConfig, WeightStore? adapterStore)
     {
         Folder = folder;
         _backend = backend;
         DType = dtype;
-        Config = config;
+        _model = model;
         _transformerStore = transformer;
-        _vaeStore = vae;
-        _vae = new AutoencoderKl(vaeConfig, vae);
+        _vaeStore = vaeStore;
+        _vae = vae;
+        AdapterConfig = adapterConfig;
+        _adapterStore = adapterStore;
         _scheduler = new FlowMatchEulerScheduler(folder.Scheduler);
     }
 
@@ -43,17 +47,23 @@ public sealed partial class EditPipeline : IDisposable
     /// <summary>Activation dtype of the graphs.</summary>
     public DType DType { get; }
 
-    /// <summary>The transformer config.</summary>
-    public FluxTransformerConfig Config { get; }
+    /// <summary>The FLUX transformer config (Kontext folders), else null.</summary>
+    public FluxTransformerConfig? Config => (_model as KontextBackbone)?.Config;
 
-    /// <summary>The VAE config.</summary>
-    public AutoencoderKlConfig VaeConfig => _vae.Config;
+    /// <summary>The region adapter's config when the pipeline was opened with one, else null.</summary>
+    public RegionAdapterConfig? AdapterConfig { get; }
 
-    /// <summary>Opens a model folder (<see cref="ModelFolder"/>) on <paramref name="backend"/> (not owned).</summary>
-    /// <exception cref="ArgumentException">Bad folder layout or inconsistent configs (names the file).</exception>
+    /// <summary>VAE spatial downsampling factor.</summary>
+    public int VaeFactor => _vae.Config.DownsampleFactor;
+
+    /// <summary>
+    /// Opens a model folder (<see cref="ModelFolder"/>) on <paramref name="backend"/> (not owned), optionally with a region
+    /// adapter folder (<c>region_adapter.json</c> + <c>region_adapter.safetensors</c>, see <see cref="RegionAdapterFiles"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Bad folder layout, inconsistent configs, or an adapter that does not fit the backbone (names the file).</exception>
     /// <exception cref="NotSupportedException">A Qwen-Image-Edit folder (not in this version).</exception>
     /// <exception cref="LocusException">Malformed config or weights.</exception>
-    public static EditPipeline Open(string modelFolder, IBackend backend, DType dtype = DType.F32)
+    public static EditPipeline Open(string modelFolder, IBackend backend, DType dtype = DType.F32, string? adapterFolder = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
         var folder = ModelFolder.Open(modelFolder);
@@ -62,39 +72,40 @@ public sealed partial class EditPipeline : IDisposable
             throw new NotSupportedException($"{folder.TransformerConfig}: Qwen-Image-Edit pipelines are not implemented yet (needs the Qwen-Image VAE); use a FLUX.1-Kontext folder");
         }
         var config = FluxTransformerConfig.FromJson(folder.TransformerConfig);
+        var model = new KontextBackbone(config);
         var vaeConfig = AutoencoderKlConfig.FromJson(folder.VaeConfig);
-        if (vaeConfig.LatentChannels * 4 != config.InChannels || config.OutputChannels != config.InChannels)
-        {
-            throw new ArgumentException($"{folder.Root}: VAE latent_channels {vaeConfig.LatentChannels} × 4 must equal the transformer in_channels {config.InChannels} "
-                + $"(and out_channels {config.OutputChannels})", nameof(modelFolder));
-        }
-        if (vaeConfig.InChannels != 3 || vaeConfig.OutChannels != 3)
-        {
-            throw new ArgumentException($"{folder.VaeConfig}: the VAE must map 3 image channels (in {vaeConfig.InChannels}, out {vaeConfig.OutChannels})", nameof(modelFolder));
-        }
-        var transformer = WeightStore.Open(folder.TransformerDir);
-        WeightStore? vae = null;
+        CheckVae(folder, model, vaeConfig.LatentChannels, vaeConfig.InChannels, vaeConfig.OutChannels, config.OutputChannels);
+        var stores = new List<IDisposable>();
         try
         {
-            vae = WeightStore.Open(folder.VaeDir);
-            return new EditPipeline(folder, backend, dtype, config, vaeConfig, transformer, vae);
+            var transformer = WeightStore.Open(folder.TransformerDir);
+            stores.Add(transformer);
+            var vae = WeightStore.Open(folder.VaeDir);
+            stores.Add(vae);
+            RegionAdapterConfig? adapterConfig = null;
+            WeightStore? adapterStore = null;
+            if (adapterFolder is not null)
+            {
+                (adapterConfig, adapterStore) = RegionAdapterFiles.Open(adapterFolder);
+                stores.Add(adapterStore);
+                CheckAdapter(adapterFolder, adapterConfig, model);
+            }
+            return new EditPipeline(folder, backend, dtype, model, new AutoencoderKl(vaeConfig, vae), transformer, vae, adapterConfig, adapterStore);
         }
         catch
         {
-            vae?.Dispose();
-            transformer.Dispose();
+            stores.ForEach(s => s.Dispose());
             throw;
         }
     }
 
     /// <summary>
     /// Runs one edit on a worker thread. Progress is reported after every denoising step. Cancellation is checked
-    /// between graph nodes and steps; a cancelled edit disposes its executors (and the cached session) and the
+    /// between graph nodes and steps; a cancelled edit disposes its executors (and the cached sessions) and the
     /// pipeline stays usable.
     /// </summary>
     /// <exception cref="ArgumentException">A bad request (names the field, file or tensor).</exception>
     /// <exception cref="PromptEmbeddingsException">Embeddings that do not fit the model.</exception>
-    /// <exception cref="NotSupportedException">A mask source not implemented yet.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public async Task<EditResult> EditAsync(EditRequest request, IProgress<EditProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -111,11 +122,11 @@ public sealed partial class EditPipeline : IDisposable
         _gate.Wait(cancellationToken);
         try
         {
-            return RunKontext(request, progress, cancellationToken);
+            return RunEdit(request, progress, cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            DropSession();
+            DropSessions();
             throw;
         }
         finally
@@ -131,31 +142,41 @@ public sealed partial class EditPipeline : IDisposable
             return;
         }
         _disposed = true;
-        DropSession();
+        DropSessions();
         _transformerStore.Dispose();
         _vaeStore.Dispose();
+        _adapterStore?.Dispose();
         _gate.Dispose();
     }
 
-    private TransformerSession Session(SequenceLayout seq, GragSettings? grag)
+    private static void CheckVae(ModelFolder folder, EditBackbone model, int latentChannels, int inChannels, int outChannels, int transformerOut)
     {
-        string layers = grag is null ? "-" : grag.Layers is null ? "all" : string.Join(",", grag.Layers.Order());
-        string key = $"{seq}|{layers}";
-        if (_session is not null && _sessionKey == key)
+        if (latentChannels * 4 != model.PackedChannels || transformerOut != model.PackedChannels)
         {
-            return _session;
+            throw new ArgumentException($"{folder.Root}: VAE latent_channels {latentChannels} × 4 must equal the transformer in_channels {model.PackedChannels} "
+                + $"(and out_channels {transformerOut})", nameof(folder));
         }
-        DropSession();
-        var options = grag is null ? null : new GragOptions { Layers = grag.Layers };
-        _session = TransformerSession.Flux(Config, _transformerStore, seq, _backend, DType, options);
-        _sessionKey = key;
-        return _session;
+        if (inChannels != 3 || outChannels != 3)
+        {
+            throw new ArgumentException($"{folder.VaeConfig}: the VAE must map 3 image channels (in {inChannels}, out {outChannels})", nameof(folder));
+        }
     }
 
-    private void DropSession()
+    private static void CheckAdapter(string dir, RegionAdapterConfig a, EditBackbone model)
     {
-        _session?.Dispose();
-        _session = null;
-        _sessionKey = null;
+        string file = Path.Combine(dir, RegionAdapterFiles.ConfigFile);
+        if (a.HiddenSize != model.InnerDim || a.LatentChannels != model.PackedChannels || a.TextFeatures != model.JointDim)
+        {
+            throw new ArgumentException($"{file}: the adapter (hidden_size {a.HiddenSize}, latent_channels {a.LatentChannels}, text features {a.TextFeatures}) "
+                + $"does not fit the backbone (inner dim {model.InnerDim}, in_channels {model.PackedChannels}, joint_attention_dim {model.JointDim}); "
+                + "stacked text-encoder layers (text_layers > 1) need embeddings this version cannot load", "adapterFolder");
+        }
+        foreach (int block in a.AdaptedBlocks)
+        {
+            if (block < 0 || block >= model.BlockCount)
+            {
+                throw new ArgumentException($"{file}: adapted block {block} is outside the backbone's {model.BlockCount} blocks", "adapterFolder");
+            }
+        }
     }
 }

@@ -32,6 +32,12 @@ public sealed record EditRequest
     /// <summary>GRAG settings, or null for none.</summary>
     public GragSettings? Grag { get; init; }
 
+    /// <summary>
+    /// Use the pipeline's region adapter (when it was opened with one) with the edit mask: a user mask, or the MaskPredictor's
+    /// mask for <see cref="MaskSource.Predicted"/>. Without a mask the adapter is off. Default true.
+    /// </summary>
+    public bool UseAdapter { get; init; } = true;
+
     /// <summary>After decoding, replace pixels outside the mask by the (resized) source: out = m·out + (1 − m)·src. Needs a mask.</summary>
     public bool Composite { get; init; }
 

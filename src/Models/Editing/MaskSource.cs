@@ -25,7 +25,7 @@ public sealed record MaskSource
     /// <summary>No mask.</summary>
     public static MaskSource None { get; } = new(MaskSourceKind.None, null, null);
 
-    /// <summary>The region adapter's predicted mask (not implemented yet: the pipeline throws NotSupportedException).</summary>
+    /// <summary>The region adapter's MaskPredictor mask (computed once per edit from the source latent; needs a pipeline opened with an adapter).</summary>
     public static MaskSource Predicted { get; } = new(MaskSourceKind.Predicted, null, null);
 
     /// <summary>A user mask tensor [H, W] (values in [0, 1], 1 = edit).</summary>

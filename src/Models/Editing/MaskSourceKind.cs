@@ -9,7 +9,7 @@ public enum MaskSourceKind
     /// <summary>A user mask image (1 = edit).</summary>
     User,
 
-    /// <summary>The region adapter's MaskPredictor (not implemented yet).</summary>
+    /// <summary>The region adapter's MaskPredictor (once per edit, from the source latent).</summary>
     Predicted,
 
     /// <summary>IAM-style attention maps for chosen text tokens (not implemented yet).</summary>

@@ -2,6 +2,7 @@ using Locus.Engine.Backends;
 using Locus.Engine.Graph;
 using Locus.Engine.IO;
 using Locus.Engine.Tensors;
+using Locus.Models.Adapters;
 using Locus.Models.Common;
 
 namespace Locus.Models.MmDit;
@@ -30,20 +31,26 @@ public sealed class TransformerSession : IDisposable
 
     /// <summary>Builds and binds a Flux transformer.</summary>
     /// <exception cref="WeightLoadException">Missing, mis-shaped or unused checkpoint tensors.</exception>
-    public static TransformerSession Flux(FluxTransformerConfig config, WeightStore store, SequenceLayout seq, IBackend backend, DType dtype, GragOptions? grag = null)
+    /// <remarks><paramref name="adapter"/>: the region adapter in <see cref="RegionAdapterMode.Precomputed"/> mode (inputs
+    /// <see cref="RegionAdapterHook.ConditionInput"/> and <see cref="RegionAdapterHook.GatesInput"/> from <see cref="RegionAdapterPrelude"/>).</remarks>
+    public static TransformerSession Flux(FluxTransformerConfig config, WeightStore store, SequenceLayout seq, IBackend backend, DType dtype, GragOptions? grag = null,
+        RegionAdapterBinding? adapter = null)
     {
         var g = new GraphBuilder();
-        var output = new FluxTransformer(config).Build(g, new WeightStoreCatalog(store), seq, dtype, grag);
-        return Bind(g, output, store, backend, seq);
+        var hook = Hook(g, adapter, seq, dtype);
+        var output = new FluxTransformer(config).Build(g, new WeightStoreCatalog(store), seq, dtype, grag, hook);
+        return Bind(g, output, store, backend, seq, adapter);
     }
 
     /// <summary>Builds and binds a Qwen-Image transformer.</summary>
     /// <exception cref="WeightLoadException">Missing, mis-shaped or unused checkpoint tensors.</exception>
-    public static TransformerSession Qwen(QwenImageTransformerConfig config, WeightStore store, SequenceLayout seq, IBackend backend, DType dtype, bool textMask, GragOptions? grag = null)
+    public static TransformerSession Qwen(QwenImageTransformerConfig config, WeightStore store, SequenceLayout seq, IBackend backend, DType dtype, bool textMask, GragOptions? grag = null,
+        RegionAdapterBinding? adapter = null)
     {
         var g = new GraphBuilder();
-        var output = new QwenImageTransformer(config).Build(g, new WeightStoreCatalog(store), seq, dtype, textMask, grag);
-        return Bind(g, output, store, backend, seq);
+        var hook = Hook(g, adapter, seq, dtype);
+        var output = new QwenImageTransformer(config).Build(g, new WeightStoreCatalog(store), seq, dtype, textMask, grag, hook);
+        return Bind(g, output, store, backend, seq, adapter);
     }
 
     /// <summary>
@@ -75,10 +82,16 @@ public sealed class TransformerSession : IDisposable
 
     public void Dispose() => Executor.Dispose();
 
-    private static TransformerSession Bind(GraphBuilder g, Node output, WeightStore store, IBackend backend, SequenceLayout seq)
+    private static RegionAdapterHook? Hook(GraphBuilder g, RegionAdapterBinding? adapter, SequenceLayout seq, DType dtype) => adapter is null ? null
+        : new RegionAdapterHook(g, new WeightStoreCatalog(adapter.Weights), adapter.Config, seq, adapter.LatentHeight, adapter.LatentWidth, seq.TextTokens,
+            RegionAdapterMode.Precomputed, dtype);
+
+    private static TransformerSession Bind(GraphBuilder g, Node output, WeightStore store, IBackend backend, SequenceLayout seq, RegionAdapterBinding? adapter)
     {
         var graph = g.Build(output);
-        var executor = new Executor(graph, backend, store);
+        // The step graph uses only the block adapters; the adapter's per-edit tensors are bound by the prelude's executor.
+        IWeightProvider weights = adapter is null ? store : new AdapterWeights(store, adapter.Weights);
+        var executor = new Executor(graph, backend, weights);
         try
         {
             // Keys the model declared (names and shapes checked) but whose values cannot reach the output, e.g. the

@@ -84,13 +84,6 @@ public sealed class EditRequestErrorTests(TinyModelFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public void Edit_PredictedMask_ThrowsNotSupported()
-    {
-        var request = TinyModelFixture.Request() with { Mask = MaskSource.Predicted };
-        Assert.Throws<NotSupportedException>(() => _pipeline.Edit(request, null, TestContext.Current.CancellationToken));
-    }
-
-    [Fact]
     public void FromTensor_ValueOutsideUnitRange_Throws()
     {
         Assert.Throws<ArgumentException>(() => MaskSource.FromTensor(HostTensor.FromFloats(new Shape(1, 2), [0.5f, 1.5f])));

@@ -43,7 +43,17 @@ internal sealed class TrackingBackend : IBackend
 
     public bool Supports(Node node, out string? reason) => _inner.Supports(node, out reason);
 
-    public void Execute(Node node, ReadOnlySpan<BoundTensor> sources, BoundTensor output, BoundTensor? aux) => _inner.Execute(node, sources, output, aux);
+    /// <summary>Called before every node runs (tests cancel mid-graph from here).</summary>
+    public Action<Node>? OnExecute { get; set; }
+
+    /// <summary>Bytes held by <see cref="Live"/>.</summary>
+    public long LiveBytes => Live.Sum(b => b.ByteLength);
+
+    public void Execute(Node node, ReadOnlySpan<BoundTensor> sources, BoundTensor output, BoundTensor? aux)
+    {
+        OnExecute?.Invoke(node);
+        _inner.Execute(node, sources, output, aux);
+    }
 
     public void Synchronize() => _inner.Synchronize();
 

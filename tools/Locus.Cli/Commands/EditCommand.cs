@@ -21,7 +21,10 @@ public static class EditCommand
         var embeds = new Option<string>("--embeds") { Description = "Prompt embeddings safetensors (prompt_embeds, pooled_prompt_embeds, optional negative_*)", Required = true };
         var output = new Option<string>("--out") { Description = "Output PNG", Required = true };
         var mask = new Option<string?>("--mask") { Description = "User mask PNG (white = edit), same aspect ratio as the image" };
-        var predict = new Option<bool>("--predict-mask") { Description = "Mask from the region adapter's MaskPredictor (not implemented yet)" };
+        var predict = new Option<bool>("--predict-mask") { Description = "Mask from the region adapter's MaskPredictor (needs --adapter)" };
+        var adapter = new Option<string?>("--adapter") { Description = "Region adapter folder (region_adapter.json + region_adapter.safetensors; see `locus adapter init`)" };
+        var noAdapter = new Option<bool>("--no-adapter") { Description = "Load the adapter but keep it out of the denoising (with --predict-mask: mask only)" };
+        var trueCfg = new Option<float>("--true-cfg") { Description = "True CFG scale (used when > 1 and the embeddings hold negative_*)", DefaultValueFactory = _ => 1f };
         var attention = new Option<string?>("--attention-mask") { Description = "Mask from attention maps of text TOKENS (not implemented yet)" };
         var grag = new Option<string?>("--grag") { Description = "GRAG on the reference keys: LAMBDA,DELTA" };
         var blend = new Option<bool>("--blend") { Description = "FlowBlend: tokens outside the mask follow the re-noised source (needs a mask)" };
@@ -32,9 +35,9 @@ public static class EditCommand
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
         var saveMask = new Option<string?>("--save-mask") { Description = "Write the mask used (PNG, image size)" };
         var saveMaps = new Option<string?>("--save-maps") { Description = "Write captured attention maps to DIR (not implemented yet)" };
-        var command = new Command("edit", "Edit an image with a FLUX.1-Kontext model folder and precomputed prompt embeddings.")
+        var command = new Command("edit", "Edit an image with a FLUX.1-Kontext model folder (optionally a region adapter) and precomputed prompt embeddings.")
         {
-            model, image, embeds, output, mask, predict, attention, grag, blend, composite, steps, guidance, seed, device, saveMask, saveMaps,
+            model, image, embeds, output, mask, predict, adapter, noAdapter, trueCfg, attention, grag, blend, composite, steps, guidance, seed, device, saveMask, saveMaps,
         };
         command.SetAction(parse =>
         {
@@ -43,6 +46,9 @@ public static class EditCommand
             {
                 Mask = parse.GetValue(mask),
                 PredictMask = parse.GetValue(predict),
+                Adapter = parse.GetValue(adapter),
+                NoAdapter = parse.GetValue(noAdapter),
+                TrueCfg = parse.GetValue(trueCfg),
                 AttentionMask = parse.GetValue(attention),
                 Grag = parse.GetValue(grag),
                 Blend = parse.GetValue(blend),
@@ -85,9 +91,21 @@ public static class EditCommand
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(output);
-        if (a.PredictMask)
+        if ((a.Mask is not null ? 1 : 0) + (a.PredictMask ? 1 : 0) + (a.AttentionMask is not null ? 1 : 0) > 1)
         {
-            throw new NotSupportedException("--predict-mask is not implemented yet (the region adapter's MaskPredictor comes later); use --mask");
+            throw new ArgumentException("give at most one mask source: --mask, --predict-mask or --attention-mask");
+        }
+        if (a.PredictMask && a.Adapter is null)
+        {
+            throw new ArgumentException("--predict-mask needs --adapter DIR (the MaskPredictor is part of the region adapter)");
+        }
+        if (a.Adapter is not null && !Directory.Exists(a.Adapter))
+        {
+            throw new ArgumentException($"--adapter: folder '{a.Adapter}' does not exist");
+        }
+        if (!float.IsFinite(a.TrueCfg) || a.TrueCfg < 0f)
+        {
+            throw new ArgumentException($"--true-cfg must be a finite number ≥ 0, got {a.TrueCfg}");
         }
         if (a.AttentionMask is not null)
         {
@@ -105,9 +123,9 @@ public static class EditCommand
         {
             throw new ArgumentException($"--steps must be ≥ 1, got {a.Steps}");
         }
-        if (a.Mask is null && (a.Blend || a.Composite || a.SaveMask is not null))
+        if (a.Mask is null && !a.PredictMask && a.AttentionMask is null && (a.Blend || a.Composite || a.SaveMask is not null))
         {
-            throw new ArgumentException("--blend, --composite and --save-mask need --mask");
+            throw new ArgumentException("--blend, --composite and --save-mask need a mask source (--mask, --predict-mask or --attention-mask)");
         }
         if (!Directory.Exists(a.Model))
         {
@@ -132,13 +150,15 @@ public static class EditCommand
             Steps = a.Steps,
             Guidance = a.Guidance,
             Seed = a.Seed,
-            Mask = a.Mask is null ? MaskSource.None : MaskSource.FromFile(a.Mask),
+            TrueCfgScale = a.TrueCfg,
+            Mask = a.Mask is not null ? MaskSource.FromFile(a.Mask) : a.PredictMask ? MaskSource.Predicted : MaskSource.None,
+            UseAdapter = !a.NoAdapter,
             Blend = a.Blend ? new BlendOptions() : null,
             Composite = a.Composite,
             Grag = a.Grag is null ? null : ParseGrag(a.Grag),
         };
         using var backend = CreateBackend(a.Device);
-        using var pipeline = EditPipeline.Open(a.Model, backend, a.Device == "cuda" ? DType.BF16 : DType.F32);
+        using var pipeline = EditPipeline.Open(a.Model, backend, a.Device == "cuda" ? DType.BF16 : DType.F32, a.Adapter);
         var progress = new ProgressWriter(output, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
         var result = pipeline.Edit(request, progress, cancellationToken);
         progress.Finish();
@@ -149,7 +169,7 @@ public static class EditCommand
         }
         var t = result.Timings;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {a.Out} ({result.Image.Width}×{result.Image.Height}, seed {result.Seed}): encode {t.Encode.TotalSeconds:0.00} s, {request.Steps} steps {t.Steps.TotalSeconds:0.00} s, decode {t.Decode.TotalSeconds:0.00} s"));
+            $"wrote {a.Out} ({result.Image.Width}×{result.Image.Height}, seed {result.Seed}{(result.AdapterUsed ? ", region adapter" : "")}): encode {t.Encode.TotalSeconds:0.00} s, mask {t.Mask.TotalSeconds:0.00} s, {request.Steps} steps {t.Steps.TotalSeconds:0.00} s, decode {t.Decode.TotalSeconds:0.00} s"));
         return 0;
     }
 
@@ -183,6 +203,12 @@ public static class EditCommand
         public string? Mask { get; init; }
 
         public bool PredictMask { get; init; }
+
+        public string? Adapter { get; init; }
+
+        public bool NoAdapter { get; init; }
+
+        public float TrueCfg { get; init; } = 1f;
 
         public string? AttentionMask { get; init; }
 

@@ -1,0 +1,63 @@
+using Locus.Models.Editing;
+using Xunit;
+
+namespace Locus.Models.Tests.Editing;
+
+/// <summary>Cancelling edits again and again at different points (between steps and inside graphs) leaves memory flat.</summary>
+public sealed class EditPipelineCancellationTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
+{
+    [Fact]
+    public void Edit_Cancelled100TimesAtDifferentNodes_DeviceAndManagedMemoryStayFlat()
+    {
+        using var backend = new TrackingBackend();
+        using var pipeline = EditPipeline.Open(fixture.Root, backend);
+        int nodes = 0;
+        backend.OnExecute = _ => nodes++;
+        pipeline.Edit(TinyModelFixture.Request(steps: 2), null, TestContext.Current.CancellationToken);
+        int nodesPerEdit = nodes;
+        Assert.True(nodesPerEdit > 100, $"expected a real graph, ran {nodesPerEdit} nodes");
+
+        // Baseline: one cancellation drops the sessions; what is left is the weights.
+        var baselineBuffers = CancelAfter(backend, pipeline, 1);
+        long baselineBytes = backend.LiveBytes;
+        long baselineManaged = ManagedBytes();
+        for (int i = 0; i < 100; i++)
+        {
+            int at = 1 + (int)((long)i * 7919 % (nodesPerEdit - 1));                // spread over encode, steps and decode
+            int live = CancelAfter(backend, pipeline, at);
+            Assert.Equal(baselineBuffers, live);
+            Assert.Equal(baselineBytes, backend.LiveBytes);
+        }
+        long growth = ManagedBytes() - baselineManaged;
+        Assert.True(growth < 32L << 20, $"managed heap grew by {growth / 1048576.0:F1} MiB over 100 cancelled edits");
+
+        // Still usable, and the same result as a fresh run.
+        backend.OnExecute = null;
+        var after = pipeline.Edit(TinyModelFixture.Request(steps: 2), null, TestContext.Current.CancellationToken);
+        var fresh = fixture.Pipeline.Edit(TinyModelFixture.Request(steps: 2), null, TestContext.Current.CancellationToken);
+        Assert.Equal(fresh.Image.Rgb, after.Image.Rgb);
+    }
+
+    private static int CancelAfter(TrackingBackend backend, EditPipeline pipeline, int nodes)
+    {
+        using var cts = new CancellationTokenSource();
+        int seen = 0;
+        backend.OnExecute = _ =>
+        {
+            if (++seen == nodes)
+            {
+                cts.Cancel();
+            }
+        };
+        Assert.ThrowsAny<OperationCanceledException>(() => pipeline.Edit(TinyModelFixture.Request(steps: 2), null, cts.Token));
+        return backend.Live.Count;
+    }
+
+    private static long ManagedBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
