@@ -30,9 +30,17 @@ public sealed partial class FluxTransformer
     /// Declares the inputs and weights and adds the forward to <paramref name="g"/>; returns <c>sample</c>.
     /// Activations are in <paramref name="dtype"/> (f32 or bf16); weights keep their stored dtype.
     /// </summary>
-    /// <remarks><paramref name="adapter"/> (optional): the region adapter, applied after the image attention residual of double blocks and to the image rows of single-block outputs; null leaves the graph unchanged.</remarks>
+    /// <remarks>
+    /// <paramref name="adapter"/> (optional): the region adapter, applied after the image attention residual of double blocks and to the image rows of single-block outputs; null leaves the graph unchanged.
+    /// <paramref name="capture"/> (optional): attention-map capture over the joint-attention calls (double blocks 0..L−1, then single blocks); adds the
+    /// <see cref="AttentionCapture.WeightInput"/> input, read the nodes from <see cref="AttentionCapture.Maps"/>.
+    /// <paramref name="regionBias"/> (optional): region attention bias in every joint attention; adds the
+    /// <see cref="RegionBiasOptions.RowMaskInput"/> and <see cref="RegionBiasOptions.ColumnMaskInput"/> inputs. Null options leave the graph unchanged.
+    /// </remarks>
     /// <exception cref="WeightLoadException">A weight is missing or has the wrong shape.</exception>
-    public Node Build(GraphBuilder g, IWeightCatalog weights, SequenceLayout seq, DType dtype, GragOptions? grag = null, Adapters.RegionAdapterHook? adapter = null)
+    /// <exception cref="ArgumentException">Invalid capture or region-bias options.</exception>
+    public Node Build(GraphBuilder g, IWeightCatalog weights, SequenceLayout seq, DType dtype, GragOptions? grag = null, Adapters.RegionAdapterHook? adapter = null,
+        AttentionCapture? capture = null, RegionBiasOptions? regionBias = null)
     {
         ArgumentNullException.ThrowIfNull(g);
         ArgumentNullException.ThrowIfNull(seq);
@@ -48,6 +56,15 @@ public sealed partial class FluxTransformer
         var sin = g.Input("rope_sin", DType.F32, new(seq.Total, half));
         var scales = grag is null ? null : g.Input(GragOptions.ScalesInput, DType.F32, new(grag.GroupCount, 2));
         var ctx = new AttentionContext(cos, sin, null, grag, scales, seq);
+        if (regionBias is not null)
+        {
+            ctx = regionBias.Apply(g, ctx);
+        }
+        if (capture is not null)
+        {
+            capture.Begin(g, seq, c.NumLayers + c.NumSingleLayers, null, grag, regionBias);
+            ctx = ctx with { Capture = capture };
+        }
 
         var root = new WeightScope(g, weights);
         hs = Layers.Linear(root, "x_embedder", hs, dim);                            // [B, Nimg, D]
@@ -68,6 +85,7 @@ public sealed partial class FluxTransformer
                 x = g.Concat([g.Slice(x, 1, 0, seq.TextTokens, $"single_transformer_blocks.{i}.text"), img], 1, $"single_transformer_blocks.{i}.adapted");
             }
         }
+        capture?.End();
         hs = g.Slice(x, 1, seq.TextTokens, seq.ImageTokens, "image_tokens");        // [B, Nimg, D]
         var e = Layers.Linear(root, "norm_out.linear", tembAct, 2 * dim);           // [B, 2D]: scale, shift
         var y = Layers.LayerNorm(root, "norm_out.norm", hs);

@@ -3,8 +3,12 @@ using Locus.Models.Common;
 
 namespace Locus.Models.MmDit;
 
-/// <summary>Per-forward values every joint attention shares: RoPE tables, optional key bias and GRAG.</summary>
-internal sealed record AttentionContext(Node RopeCos, Node RopeSin, Node? Bias, GragOptions? Grag, Node? GragScales, SequenceLayout Sequence);
+/// <summary>
+/// Per-forward values every joint attention shares: RoPE tables, optional key bias and GRAG; optional attention capture
+/// and region bias (row mask [B, N] and column mask [N] f32 inputs, bias value).
+/// </summary>
+internal sealed record AttentionContext(Node RopeCos, Node RopeSin, Node? Bias, GragOptions? Grag, Node? GragScales, SequenceLayout Sequence,
+    AttentionCapture? Capture = null, float? RegionBias = null, Node? RegionRowMask = null, Node? RegionColMask = null);
 
 /// <summary>
 /// The MM-DiT joint attention shared by Flux (FluxAttnProcessor, transformer_flux.py) and Qwen
@@ -36,8 +40,14 @@ internal static class JointAttention
         q = g.Rope(q, ctx.RopeCos, ctx.RopeSin, attn.Name("q.rope"));             // [B, H, N, Dh]
         k = g.Rope(k, ctx.RopeCos, ctx.RopeSin, attn.Name("k.rope"));
         var groups = ctx.Grag?.Groups(layer, ctx.Sequence);
-        var o = g.Attention(q, k, v, 1f / MathF.Sqrt(dh), ctx.Bias, groups, groups is null ? null : ctx.GragScales,
-            name: attn.Name("sdpa"));                                             // [B, H, N, Dh]
+        float scale = 1f / MathF.Sqrt(dh);
+        var o = g.Attention(q, k, v, scale, ctx.Bias, groups, groups is null ? null : ctx.GragScales,
+            ctx.RegionBias, ctx.RegionRowMask, ctx.RegionColMask, name: attn.Name("sdpa")); // [B, H, N, Dh]
+        if (ctx.Capture is not null && ctx.Capture.Options.Captures(layer))
+        {
+            var textBias = ctx.Bias is null ? null : g.Slice(ctx.Bias, 3, 0, ctx.Sequence.TextTokens, attn.Name("capture.text_bias")); // [B, 1, 1, Ntxt]
+            ctx.Capture.Capture(attn.Name("capture"), layer, q, k, o, textBias, scale);
+        }
         o = g.Permute(o, [0, 2, 1, 3], attn.Name("o.bnhd"));                      // [B, N, H, Dh] view
         return g.Reshape(o, new(b, n, h * dh), attn.Name("o"));                   // [B, N, D]
     }

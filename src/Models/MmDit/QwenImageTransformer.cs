@@ -33,9 +33,17 @@ public sealed partial class QwenImageTransformer
     /// Declares the inputs and weights and adds the forward to <paramref name="g"/>; returns <c>sample</c>.
     /// <paramref name="textMask"/> adds the <see cref="BiasInput"/> input (needed when a batch has padded text).
     /// </summary>
-    /// <remarks><paramref name="adapter"/> (optional): the region adapter, applied after each block's image attention residual; null leaves the graph unchanged.</remarks>
+    /// <remarks>
+    /// <paramref name="adapter"/> (optional): the region adapter, applied after each block's image attention residual; null leaves the graph unchanged.
+    /// <paramref name="capture"/> (optional): attention-map capture over the blocks' joint attentions; adds the
+    /// <see cref="AttentionCapture.WeightInput"/> input; with <paramref name="textMask"/> padded text columns are exactly 0 in the text maps.
+    /// <paramref name="regionBias"/> (optional): region attention bias in every joint attention; adds the
+    /// <see cref="RegionBiasOptions.RowMaskInput"/> and <see cref="RegionBiasOptions.ColumnMaskInput"/> inputs. Null options leave the graph unchanged.
+    /// </remarks>
     /// <exception cref="WeightLoadException">A weight is missing or has the wrong shape.</exception>
-    public Node Build(GraphBuilder g, IWeightCatalog weights, SequenceLayout seq, DType dtype, bool textMask = false, GragOptions? grag = null, Adapters.RegionAdapterHook? adapter = null)
+    /// <exception cref="ArgumentException">Invalid capture or region-bias options.</exception>
+    public Node Build(GraphBuilder g, IWeightCatalog weights, SequenceLayout seq, DType dtype, bool textMask = false, GragOptions? grag = null, Adapters.RegionAdapterHook? adapter = null,
+        AttentionCapture? capture = null, RegionBiasOptions? regionBias = null)
     {
         ArgumentNullException.ThrowIfNull(g);
         ArgumentNullException.ThrowIfNull(seq);
@@ -48,12 +56,26 @@ public sealed partial class QwenImageTransformer
         var cos = g.Input("rope_cos", DType.F32, new(seq.Total, c.AttentionHeadDim / 2));
         var sin = g.Input("rope_sin", DType.F32, new(seq.Total, c.AttentionHeadDim / 2));
         Node? bias = textMask ? g.Input(BiasInput, DType.F32, new(b, 1, 1, seq.Total)) : null;
+        var biasF32 = bias;
         if (bias is not null && dtype != DType.F32)
         {
             bias = g.Convert(bias, dtype, "attention_bias.cast");
         }
         var scales = grag is null ? null : g.Input(GragOptions.ScalesInput, DType.F32, new(grag.GroupCount, 2));
         var ctx = new AttentionContext(cos, sin, bias, grag, scales, seq);
+        if (regionBias is not null)
+        {
+            ctx = regionBias.Apply(g, ctx);
+        }
+        if (capture is not null)
+        {
+            // Key mask of the text columns [B, 1, Ntxt]: 1 where the bias is 0 (valid), 0 where it is −∞ (padding).
+            var keyMask = biasF32 is null ? null
+                : g.Threshold(g.Reshape(g.Contiguous(g.Slice(biasF32, 3, 0, seq.TextTokens, "attention_capture.text_bias"), "attention_capture.text_bias.dense"),
+                    new(b, 1, seq.TextTokens), "attention_capture.text_bias.rows"), 0f, "attention_capture.key_mask");
+            capture.Begin(g, seq, c.NumLayers, keyMask, grag, regionBias);
+            ctx = ctx with { Capture = capture };
+        }
 
         var root = new WeightScope(g, weights);
         hs = Layers.Linear(root, "img_in", hs, dim);                                        // [B, Nimg, D]
@@ -72,6 +94,7 @@ public sealed partial class QwenImageTransformer
         {
             (ehs, hs) = Block(root.Push("transformer_blocks").Push(i), hs, ehs, tembAct, zeroAct, ctx, i, adapter);
         }
+        capture?.End();
         var e = Layers.Linear(root, "norm_out.linear", tembAct, 2 * dim);                   // [B, 2D]: scale, shift
         var y = Layers.LayerNorm(root, "norm_out.norm", hs);
         y = g.Modulate(y, Layers.Chunk(root, e, 2, 0, "norm_out.scale"), Layers.Chunk(root, e, 2, 1, "norm_out.shift"), "norm_out");
