@@ -41,7 +41,7 @@ public static class AdapterBench
         int n = adaptedBlocks ?? blocks;
         if (n < 1 || n > blocks)
         {
-            throw new ArgumentException($"adapted blocks {n} must be in [1, {blocks}] (the {setup.Arch} setup has {blocks} blocks)", nameof(adaptedBlocks));
+            throw new ArgumentException($"adapted blocks {n} must be in [1, {blocks}] (the {setup.Arch} setup has {blocks} blocks)");
         }
         int d = heads * headDim;
         var config = new RegionAdapterConfig
