@@ -18,7 +18,8 @@ public sealed class DemoCommandTests
             Assert.Contains("locus edit --model", output, StringComparison.Ordinal);
             Assert.Contains(Path.GetFullPath(dir), output, StringComparison.Ordinal);
             string html = File.ReadAllText(Path.Combine(dir, "index.html"));
-            string[] outputs = ["out-none.png", "out-user-mask-composite.png", "out-user-mask-blend.png", "out-user-mask-blend-grag.png"];
+            string[] outputs = ["out-none.png", "out-user-mask-composite.png", "out-user-mask-blend.png", "out-user-mask-blend-grag.png", "out-user-mask-adapter.png",
+                "out-predicted-mask-adapter.png"];
             foreach (string png in outputs.Concat(["source.png", "mask.png", "mask-used-user-mask-blend.png"]))
             {
                 Assert.Contains($"src=\"{png}\"", html, StringComparison.Ordinal);
@@ -29,6 +30,8 @@ public sealed class DemoCommandTests
             Assert.Contains("RANDOM", html, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(dir, "model", "transformer", "config.json")));
             Assert.True(File.Exists(Path.Combine(dir, "prompt.safetensors")));
+            Assert.True(File.Exists(Path.Combine(dir, "adapter", "region_adapter.json")));
+            Assert.Contains("mask stage", html, StringComparison.Ordinal);
             // The demo folder is a valid `locus edit` input.
             var (editCode, _, editError) = EditCommandTests.Invoke("edit", "--model", Path.Combine(dir, "model"), "--image", Path.Combine(dir, "source.png"),
                 "--embeds", Path.Combine(dir, "prompt.safetensors"), "--out", Path.Combine(dir, "cli.png"), "--steps", "1");

@@ -1,23 +1,27 @@
 using System.CommandLine;
 using Locus.Cli.Demo;
 using Locus.Engine.IO.Images;
+using Locus.Engine.Tensors;
 using Locus.Kernels.Cpu;
+using Locus.Models.Adapters;
 using Locus.Models.Editing;
 
 namespace Locus.Cli.Commands;
 
 /// <summary>
-/// <c>locus demo</c>: on a fresh machine, writes a seeded random-weight Kontext-shaped model folder, a sample image,
-/// random prompt embeddings and an ellipse mask, runs the edit pipeline on the CPU for several mask/blend/GRAG
-/// settings, and writes PNGs plus index.html with per-stage timings.
+/// <c>locus demo</c>: on a fresh machine, writes a seeded random-weight Kontext-shaped model folder, a random region
+/// adapter, a sample image, random prompt embeddings and an ellipse mask, runs the edit pipeline on the CPU once per mask
+/// source (none, user mask, the adapter's predicted mask) with blend/GRAG/adapter variants, and writes PNGs plus
+/// index.html with per-stage timings.
 /// </summary>
 public static class DemoCommand
 {
     /// <summary>What the demo says about its weights.</summary>
     public const string Notice = "The model weights, the prompt embeddings and therefore the outputs are RANDOM: this demo only shows that the whole "
-        + "pipeline (VAE encode, packing, reference tokens, flow-match steps, masks, FlowBlend, GRAG, VAE decode) runs on this machine. "
-        + "For real edits run: locus edit --model <FLUX.1-Kontext diffusers folder with transformer/ and vae/> --image in.png "
-        + "--embeds prompt.safetensors --out out.png (see docs/pipeline.md for the folder layout and the embeddings file).";
+        + "pipeline (VAE encode, packing, reference tokens, region adapter and MaskPredictor, flow-match steps, masks, FlowBlend, GRAG, VAE decode) "
+        + "runs on this machine. For real edits run: locus edit --model <FLUX.1-Kontext diffusers folder with transformer/ and vae/> --image in.png "
+        + "--embeds prompt.safetensors --out out.png [--mask m.png | --adapter DIR --predict-mask] (see docs/pipeline.md for the folder layout "
+        + "and the embeddings file).";
 
     public static Command Create()
     {
@@ -53,17 +57,22 @@ public static class DemoCommand
         var embeddings = TinyKontextModel.RandomEmbeddings(8, seed);
         embeddings.Save(Path.Combine(dir, "prompt.safetensors"));
 
+        string adapterDir = Path.Combine(dir, "adapter");
+        RegionAdapterFiles.WriteRandom(RegionAdapterFiles.ForBackbone(modelDir), adapterDir, (int)(seed & 0x7fffffff), DType.F32);
+
         var user = MaskSource.FromTensor(ellipse);
-        var runs = new (string Name, string Title, MaskSource Mask, BlendOptions? Blend, GragSettings? Grag, bool Composite)[]
+        var runs = new (string Name, string Title, MaskSource Mask, BlendOptions? Blend, GragSettings? Grag, bool Composite, bool Adapter)[]
         {
-            ("none", "mask source: none", MaskSource.None, null, null, false),
-            ("user-mask-composite", "user mask (ellipse), no blend, pixel composite outside the mask", user, null, null, true),
-            ("user-mask-blend", "user mask + FlowBlend (outside the ellipse = source latents)", user, new BlendOptions(), null, false),
-            ("user-mask-blend-grag", "user mask + FlowBlend + GRAG (λ 1, δ 1.3)", user, new BlendOptions(), new GragSettings(1f, 1.3f), false),
+            ("none", "mask source: none", MaskSource.None, null, null, false, false),
+            ("user-mask-composite", "user mask (ellipse), no blend, pixel composite outside the mask", user, null, null, true, false),
+            ("user-mask-blend", "user mask + FlowBlend (outside the ellipse = source latents)", user, new BlendOptions(), null, false, false),
+            ("user-mask-blend-grag", "user mask + FlowBlend + GRAG (λ 1, δ 1.3)", user, new BlendOptions(), new GragSettings(1f, 1.3f), false, false),
+            ("user-mask-adapter", "user mask + region adapter (SpatialGate) + FlowBlend", user, new BlendOptions(), null, false, true),
+            ("predicted-mask-adapter", "mask source: the adapter's MaskPredictor (random weights: an arbitrary, often empty mask) + region adapter + FlowBlend", MaskSource.Predicted, new BlendOptions(), null, false, true),
         };
         var rows = new List<DemoReport.Row>();
         using var backend = new CpuBackend();
-        using var pipeline = EditPipeline.Open(modelDir, backend);
+        using var pipeline = EditPipeline.Open(modelDir, backend, DType.F32, adapterDir);
         foreach (var run in runs)
         {
             var result = pipeline.Edit(new EditRequest
@@ -76,6 +85,7 @@ public static class DemoCommand
                 Blend = run.Blend,
                 Grag = run.Grag,
                 Composite = run.Composite,
+                UseAdapter = run.Adapter,
             }, null, cancellationToken);
             string image = $"out-{run.Name}.png";
             ImageCodec.SavePng(result.Image, Path.Combine(dir, image));
@@ -86,7 +96,7 @@ public static class DemoCommand
                 MaskImage.Save(result.PixelMask, Path.Combine(dir, mask));
             }
             var t = result.Timings;
-            rows.Add(new DemoReport.Row(run.Title, image, mask, t.Encode.TotalSeconds, t.Steps.TotalSeconds, t.Decode.TotalSeconds, steps));
+            rows.Add(new DemoReport.Row(run.Title, image, mask, t.Encode.TotalSeconds, t.Steps.TotalSeconds, t.Decode.TotalSeconds, steps) { MaskSeconds = t.Mask.TotalSeconds });
             output.WriteLine($"{run.Title}: {t.Total.TotalSeconds:0.00} s");
         }
         string index = Path.Combine(dir, "index.html");

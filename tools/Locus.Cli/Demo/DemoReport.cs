@@ -8,7 +8,11 @@ namespace Locus.Cli.Demo;
 public static class DemoReport
 {
     /// <summary>One demo run.</summary>
-    public sealed record Row(string Title, string Image, string? Mask, double EncodeSeconds, double StepsSeconds, double DecodeSeconds, int Steps);
+    public sealed record Row(string Title, string Image, string? Mask, double EncodeSeconds, double StepsSeconds, double DecodeSeconds, int Steps)
+    {
+        /// <summary>The mask stage (adapter prelude / attention localisation), 0 when there is none.</summary>
+        public double MaskSeconds { get; init; }
+    }
 
     /// <summary>Writes <paramref name="path"/>.</summary>
     public static void Write(string path, string notice, string source, string mask, IReadOnlyList<Row> rows)
@@ -27,7 +31,7 @@ public static class DemoReport
         {
             string maskCell = r.Mask is null ? "none" : $"<img src=\"{Enc(r.Mask)}\">";
             html.Append(inv, $"<tr><td>{WebUtility.HtmlEncode(r.Title)}</td><td><img src=\"{Enc(r.Image)}\"></td><td>{maskCell}</td>");
-            html.Append(inv, $"<td>VAE encode {r.EncodeSeconds:0.000} s<br>{r.Steps} steps {r.StepsSeconds:0.000} s ({r.Steps / Math.Max(r.StepsSeconds, 1e-9):0.0} it/s)<br>VAE decode {r.DecodeSeconds:0.000} s</td></tr>");
+            html.Append(inv, $"<td>VAE encode {r.EncodeSeconds:0.000} s<br>{(r.MaskSeconds > 0 ? $"mask stage {r.MaskSeconds:0.000} s<br>" : "")}{r.Steps} steps {r.StepsSeconds:0.000} s ({r.Steps / Math.Max(r.StepsSeconds, 1e-9):0.0} it/s)<br>VAE decode {r.DecodeSeconds:0.000} s</td></tr>");
             html.AppendLine();
         }
         html.AppendLine("</table></body></html>");
