@@ -135,7 +135,7 @@ public sealed class QwenImageVae : IImageVae
         if (unused.Length > 0)
         {
             string more = unused.Length > 20 ? $", … ({unused.Length - 20} more)" : "";
-            throw new WeightLoadException($"{_weights.Source}: {unused.Length} tensor(s) not used by the Qwen-Image VAE: {string.Join(", ", unused.Take(20))}{more}");
+            throw new WeightLoadException($"{_weights.Source}: {unused.Length} tensor(s) not used by the Qwen-Image VAE: {string.Join(", ", unused.Take(20).Select(k => $"'{k}'"))}{more}");
         }
     }
 

@@ -4,6 +4,8 @@
 // is not applied to the first chunk, so never at T = 1; its tensors are declared so their names and shapes are checked).
 // Node names are the diffusers module paths.
 using Locus.Engine.Graph;
+using Locus.Engine.IO;
+using Locus.Engine.Tensors;
 using Locus.Models.Common;
 
 namespace Locus.Models.Vae;
@@ -21,7 +23,8 @@ internal static class QwenImageVaeBlocks
     public static Node CausalConv(WeightScope scope, string module, Node x, int outChannels, int kernel)
     {
         var s = scope.Push(module);
-        var w = s.Get("weight", outChannels, x.Shape[1], kernel, kernel);
+        int ci = x.Shape[1];
+        var w = Get(s, "weight", new(outChannels, ci, kernel, kernel, kernel), outChannels, ci, kernel, kernel);
         var b = s.Get("bias", outChannels);
         return scope.Graph.Conv2d(x, w, b, new Conv2dParams(1, kernel / 2), s.Prefix);
     }
@@ -116,7 +119,7 @@ internal static class QwenImageVaeBlocks
             DeclareTimeConv(scope, c, c);
         }
         var s = scope.Push("resample").Push(1);
-        var w = s.Get("weight", c, c, 3, 3);
+        var w = Get(s, "weight", new(c, c, 3, 3), c, c, 3, 3);
         // The zero pad (right and bottom) folds into the conv's asymmetric padding (top 0, left 0, bottom 1, right 1).
         return scope.Graph.Conv2d(x, w, s.Get("bias", c), new Conv2dParams(2, 0, 0, 1, 1), s.Prefix);
     }
@@ -134,7 +137,7 @@ internal static class QwenImageVaeBlocks
         }
         var up = scope.Graph.UpsampleNearest2x(x, scope.Name("resample.0"));               // [B, C, 2H, 2W]
         var s = scope.Push("resample").Push(1);
-        var w = s.Get("weight", c / 2, c, 3, 3);
+        var w = Get(s, "weight", new(c / 2, c, 3, 3), c / 2, c, 3, 3);
         return scope.Graph.Conv2d(up, w, s.Get("bias", c / 2), new Conv2dParams(1, 1), s.Prefix); // [B, C/2, 2H, 2W]
     }
 
@@ -143,7 +146,7 @@ internal static class QwenImageVaeBlocks
     private static void DeclareTimeConv(WeightScope scope, int inChannels, int outChannels)
     {
         var s = scope.Push("time_conv");
-        s.Get("weight", outChannels, inChannels, 1, 1);
+        Get(s, "weight", new(outChannels, inChannels, 3, 1, 1), outChannels, inChannels, 1, 1);
         s.Get("bias", outChannels);
     }
 
@@ -152,7 +155,20 @@ internal static class QwenImageVaeBlocks
     {
         var s = scope.Push(module);
         int inFeatures = tokens.Shape[-1];
-        var w = scope.Graph.Reshape(s.Get("weight", outFeatures, inFeatures, 1, 1), new(outFeatures, inFeatures), s.Name("weight.view"));
+        var w = Get(s, "weight", new(outFeatures, inFeatures, 1, 1), outFeatures, inFeatures, 1, 1);
+        w = scope.Graph.Reshape(w, new(outFeatures, inFeatures), s.Name("weight.view"));
         return scope.Graph.Linear(tokens, w, s.Get("bias", outFeatures), s.Prefix);
+    }
+
+    // Declares a conv weight by its T = 1 view; over a QwenImageVaeWeights the stored tensor must have exactly the
+    // diffusers shape (5-D for Conv3d, 4-D for Conv2d), so e.g. a 5-D to_qkv or a 4-D conv_in is reported, not reinterpreted.
+    private static Node Get(WeightScope s, string key, Shape stored, params int[] view)
+    {
+        string full = s.Name(key);
+        if (s.Catalog is QwenImageVaeWeights q && q.TryGetStoredShape(full, out _, out var actual) && actual != stored)
+        {
+            throw new WeightLoadException($"weight '{full}' in {q.Source} has shape {actual}, the model expects {stored}");
+        }
+        return s.Get(key, view);
     }
 }

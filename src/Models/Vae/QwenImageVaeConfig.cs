@@ -131,7 +131,7 @@ public sealed record QwenImageVaeConfig
         {
             if (!(LatentsStd[i] > 0) || !double.IsFinite(LatentsStd[i]) || !double.IsFinite(LatentsMean[i]))
             {
-                throw new LocusException($"{source}: 'latents_std'[{i}] = {LatentsStd[i]} must be finite and > 0 ('latents_mean'[{i}] = {LatentsMean[i]} finite)");
+                throw new LocusException($"{source}: 'latents_std[{i}]' = {LatentsStd[i]} must be finite and > 0 and 'latents_mean[{i}]' = {LatentsMean[i]} finite");
             }
         }
     }
@@ -152,7 +152,7 @@ public sealed record QwenImageVaeConfig
         {
             if (e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out result[i]) || !double.IsFinite(result[i]))
             {
-                throw new LocusException($"{source}: '{key}'[{i}] is {e.ValueKind} {e.GetRawText()}; expected a finite number");
+                throw new LocusException($"{source}: '{key}[{i}]' is {e.ValueKind} {e.GetRawText()}; expected a finite number");
             }
             i++;
         }
@@ -173,12 +173,13 @@ public sealed record QwenImageVaeConfig
         int i = 0;
         foreach (var e in v.EnumerateArray())
         {
-            result[i++] = e.ValueKind switch
+            result[i] = e.ValueKind switch
             {
                 JsonValueKind.True => true,
                 JsonValueKind.False => false,
-                _ => throw new LocusException($"{source}: '{key}'[{i}] is {e.ValueKind} {e.GetRawText()}; expected a boolean"),
+                _ => throw new LocusException($"{source}: '{key}[{i}]' is {e.ValueKind} {e.GetRawText()}; expected a boolean"),
             };
+            i++;
         }
         return result;
     }
