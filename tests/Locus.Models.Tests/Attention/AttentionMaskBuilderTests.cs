@@ -106,6 +106,23 @@ public sealed class AttentionMaskBuilderTests
         Assert.Equal(2, r.SelectedClusters.Length);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Build_CapturedFluxMaps_BinaryMaskHoldingEveryFocalPoint(bool pooled)
+    {
+        var capture = new Models.MmDit.AttentionCapture(new Models.MmDit.AttentionCaptureOptions { JointText = false, PoolTargetTarget = pooled, GridHeight = Grid, GridWidth = Grid });
+        var run = CaptureRun.Flux(capture);
+        using var backend = new CpuBackend();
+        var settings = new AttentionMaskSettings { Clusters = 3, FocalTopK = 2, DilationRadius = 0 };
+        var r = AttentionMaskBuilder.Build(backend, run.Values[capture.Maps.TextOnly!], run.Values[capture.Maps.TargetTarget!], [1, 2, 3], Grid, Grid, settings);
+        var mask = r.Mask.ToFloatArray();
+        Assert.All(mask, v => Assert.True(v is 0f or 1f));
+        Assert.All(r.Focal, t => Assert.Equal(1f, mask[t]));
+        var again = AttentionMaskBuilder.Build(backend, run.Values[capture.Maps.TextOnly!], run.Values[capture.Maps.TargetTarget!], [1, 2, 3], Grid, Grid, settings);
+        Assert.Equal(mask, again.Mask.ToFloatArray());
+    }
+
     [Fact]
     public void TokenScores_MeanOverTokens_MatchesDoubleFormula()
     {
