@@ -17,18 +17,18 @@ internal static class CaptureRun
     /// <summary>Result of one forward: sample [B, Nimg, C] and every requested node read after the run.</summary>
     public sealed record Result(HostTensor Sample, AttentionCaptureMaps? Maps, Dictionary<Node, HostTensor> Values);
 
-    public static Result Flux(AttentionCapture? capture, RegionBiasOptions? region = null, HostTensor? regionMask = null, float weight = 1f, IReadOnlyDictionary<string, HostTensor>? extraInputs = null, bool reference = false, NodeCallback? callback = null)
+    public static Result Flux(AttentionCapture? capture, RegionBiasOptions? region = null, HostTensor? regionMask = null, float weight = 1f, IReadOnlyDictionary<string, HostTensor>? extraInputs = null, bool reference = false, NodeCallback? callback = null, DType? dtype = null)
     {
         var config = FluxTransformerTests.Config();
         var io = ModelFixtures.Load(ModelFixtures.Flux("io.safetensors"));
         var (inputs, seq) = TransformerInputs.Flux(io, config);
         using var store = WeightStore.Open(ModelFixtures.Flux("weights.safetensors"));
         var g = new GraphBuilder();
-        var sample = new FluxTransformer(config).Build(g, new Common.WeightStoreCatalog(store), seq, DType.F32, capture: capture, regionBias: region);
+        var sample = new FluxTransformer(config).Build(g, new Common.WeightStoreCatalog(store), seq, dtype ?? DType.F32, capture: capture, regionBias: region);
         return Run(g, sample, store, inputs, seq, capture, region, regionMask, weight, extraInputs, reference, callback);
     }
 
-    public static Result Qwen(AttentionCapture? capture, RegionBiasOptions? region = null, HostTensor? regionMask = null, float weight = 1f, IReadOnlyDictionary<string, HostTensor>? extraInputs = null, bool reference = false, NodeCallback? callback = null)
+    public static Result Qwen(AttentionCapture? capture, RegionBiasOptions? region = null, HostTensor? regionMask = null, float weight = 1f, IReadOnlyDictionary<string, HostTensor>? extraInputs = null, bool reference = false, NodeCallback? callback = null, DType? dtype = null)
     {
         var config = QwenImageTransformerTests.Config();
         var io = ModelFixtures.Load(ModelFixtures.Qwen("io.safetensors"));
@@ -36,7 +36,7 @@ internal static class CaptureRun
         Assert.True(masked, "the Qwen fixture's batch item 1 has padded text");
         using var store = WeightStore.Open(ModelFixtures.Qwen("weights.safetensors"));
         var g = new GraphBuilder();
-        var sample = new QwenImageTransformer(config).Build(g, new Common.WeightStoreCatalog(store), seq, DType.F32, masked, capture: capture, regionBias: region);
+        var sample = new QwenImageTransformer(config).Build(g, new Common.WeightStoreCatalog(store), seq, dtype ?? DType.F32, masked, capture: capture, regionBias: region);
         return Run(g, sample, store, inputs, seq, capture, region, regionMask, weight, extraInputs, reference, callback);
     }
 
@@ -68,7 +68,8 @@ internal static class CaptureRun
         }
         ex.Run(callback, TestContext.Current.CancellationToken);
         var values = outputs.Skip(1).ToDictionary(n => n, ex.Read);
-        return new Result(ex.Read(sample), capture?.Maps, values);
+        var result = ex.Read(sample);
+        return new Result(result.DType == DType.F32 ? result : result.ConvertTo(DType.F32), capture?.Maps, values);
     }
 
     /// <summary>Batch item <paramref name="b"/> of a [B, ...] tensor with the batch axis dropped.</summary>
