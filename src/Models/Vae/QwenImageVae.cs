@@ -34,6 +34,13 @@ public sealed class QwenImageVae : IImageVae
     /// <summary>The configuration.</summary>
     public QwenImageVaeConfig Config { get; }
 
+    /// <summary>
+    /// Builds the single-head attention (head dim C = 384 in the real VAE) as MatMul → Softmax → MatMul, holding the
+    /// [HW, HW] scores (1 GiB in f32 for a 1024² image), instead of the fused Attention op. Needed on backends whose fused
+    /// kernel caps the head dim (CUDA: ≤ 256). Default false (the CPU's fused kernel takes any head dim in O(HW·C) memory).
+    /// </summary>
+    public bool MatMulAttention { get; init; }
+
     /// <inheritdoc/>
     public int LatentChannels => Config.ZDim;
 
@@ -60,7 +67,7 @@ public sealed class QwenImageVae : IImageVae
             throw new ArgumentException($"image {s} must be [B, {InChannels}, H, W] with H and W positive multiples of {f}", nameof(image));
         }
         var root = new WeightScope(g, _weights);
-        var h = QwenImageVaeEncoder.Build(root, Config, image);                                  // [B, 2·z, H/f, W/f]
+        var h = QwenImageVaeEncoder.Build(root, Config, image, MatMulAttention);                                  // [B, 2·z, H/f, W/f]
         return QwenImageVaeBlocks.CausalConv(root, "quant_conv", h, 2 * Config.ZDim, 1);         // [B, 2·z, H/f, W/f]
     }
 
@@ -91,7 +98,7 @@ public sealed class QwenImageVae : IImageVae
         }
         var root = new WeightScope(g, _weights);
         var z = QwenImageVaeBlocks.CausalConv(root, "post_quant_conv", latent, LatentChannels, 1); // [B, z, h, w]
-        var image = QwenImageVaeDecoder.Build(root, Config, z);                                   // [B, in, h·f, w·f]
+        var image = QwenImageVaeDecoder.Build(root, Config, z, MatMulAttention);                                   // [B, in, h·f, w·f]
         return clamp ? Clamp(g, image, "decoded") : image;
     }
 

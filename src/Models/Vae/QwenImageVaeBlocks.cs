@@ -77,7 +77,11 @@ internal static class QwenImageVaeBlocks
     /// QwenImageAttentionBlock (per frame, one head of dim C): t = norm(x) as tokens [B, HW, C]; q | k | v = to_qkv(t)
     /// (1×1 conv = Linear [3C, C]); out = x + proj(softmax(q·kᵀ/√C)·v).
     /// </summary>
-    public static Node Attention(WeightScope scope, Node x)
+    /// <remarks>
+    /// <paramref name="matMulAttention"/>: softmax(q·kᵀ/√C)·v as MatMul → Softmax → MatMul (HW² scores in memory) instead of
+    /// the fused Attention op, for backends whose fused kernel caps the head dim below C.
+    /// </remarks>
+    public static Node Attention(WeightScope scope, Node x, bool matMulAttention)
     {
         // x: [B, C, H, W]
         var g = scope.Graph;
@@ -86,11 +90,25 @@ internal static class QwenImageVaeBlocks
         var n = RmsNormChannelsLast(scope, "norm", cl, 3);                                   // [B, H, W, C]
         var t = g.Reshape(n, new(b, hw, c), scope.Name("tokens"));                          // [B, HW, C]
         var qkv = Pointwise(scope, "to_qkv", t, 3 * c);                                      // [B, HW, 3C]
-        var q = g.Reshape(g.Slice(qkv, -1, 0, c, scope.Name("q.view")), new(b, 1, hw, c), scope.Name("q"));       // [B, 1, HW, C]
-        var k = g.Reshape(g.Slice(qkv, -1, c, c, scope.Name("k.view")), new(b, 1, hw, c), scope.Name("k"));
-        var v = g.Reshape(g.Slice(qkv, -1, 2 * c, c, scope.Name("v.view")), new(b, 1, hw, c), scope.Name("v"));
-        var a = g.Attention(q, k, v, 1f / MathF.Sqrt(c), name: scope.Name("attention"));     // [B, 1, HW, C]
-        a = g.Reshape(a, new(b, hw, c), scope.Name("attention.merge"));                     // [B, HW, C]
+        var q = g.Slice(qkv, -1, 0, c, scope.Name("q.view"));                               // [B, HW, C] views
+        var k = g.Slice(qkv, -1, c, c, scope.Name("k.view"));
+        var v = g.Slice(qkv, -1, 2 * c, c, scope.Name("v.view"));
+        Node a;
+        if (matMulAttention)
+        {
+            var scores = g.MatMul(q, k, transposeB: true, scope.Name("scores"));              // [B, HW, HW]
+            scores = g.Scale(scores, 1f / MathF.Sqrt(c), 0f, scope.Name("scores.scale"));
+            var p = g.Softmax(scores, scope.Name("probs"));                                 // [B, HW, HW]
+            a = g.MatMul(p, v, name: scope.Name("attention"));                              // [B, HW, C]
+        }
+        else
+        {
+            q = g.Reshape(q, new(b, 1, hw, c), scope.Name("q"));                            // [B, 1, HW, C]
+            k = g.Reshape(k, new(b, 1, hw, c), scope.Name("k"));
+            v = g.Reshape(v, new(b, 1, hw, c), scope.Name("v"));
+            a = g.Attention(q, k, v, 1f / MathF.Sqrt(c), name: scope.Name("attention"));    // [B, 1, HW, C]
+            a = g.Reshape(a, new(b, hw, c), scope.Name("attention.merge"));                 // [B, HW, C]
+        }
         a = Pointwise(scope, "proj", a, c);                                                  // [B, HW, C]
         a = g.Reshape(a, new(b, h, w, c), scope.Name("proj.view"));                         // [B, H, W, C]
         a = g.Permute(a, [0, 3, 1, 2], scope.Name("proj.channels_first"));                  // [B, C, H, W] view
@@ -98,12 +116,12 @@ internal static class QwenImageVaeBlocks
     }
 
     /// <summary>QwenImageMidBlock (num_layers 1): resnets.0 → attentions.0 → resnets.1; channels unchanged.</summary>
-    public static Node MidBlock(WeightScope scope, Node x)
+    public static Node MidBlock(WeightScope scope, Node x, bool matMulAttention)
     {
         // x: [B, C, H, W]
         int c = x.Shape[1];
         var h = Residual(scope.Push("resnets").Push(0), x, c);
-        h = Attention(scope.Push("attentions").Push(0), h);
+        h = Attention(scope.Push("attentions").Push(0), h, matMulAttention);
         return Residual(scope.Push("resnets").Push(1), h, c);
     }
 

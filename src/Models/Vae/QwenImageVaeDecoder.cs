@@ -9,14 +9,14 @@ namespace Locus.Models.Vae;
 internal static class QwenImageVaeDecoder
 {
     /// <summary>z [B, z_dim, h, w] (after post_quant_conv) → image [B, in, h·f, w·f] (unclamped).</summary>
-    public static Node Build(WeightScope root, QwenImageVaeConfig config, Node z)
+    public static Node Build(WeightScope root, QwenImageVaeConfig config, Node z, bool matMulAttention)
     {
         // z: [B, z_dim, h, w]
         var scope = root.Push("decoder");
         int[] dims = config.DecoderDims;
         int levels = config.DimMult.Count;
         var x = QwenImageVaeBlocks.CausalConv(scope, "conv_in", z, dims[0], 3);                // [B, d0, h, w]
-        x = QwenImageVaeBlocks.MidBlock(scope.Push("mid_block"), x);                            // [B, d0, h, w]
+        x = QwenImageVaeBlocks.MidBlock(scope.Push("mid_block"), x, matMulAttention);                            // [B, d0, h, w]
         for (int i = 0; i < levels; i++)
         {
             var block = scope.Push("up_blocks").Push(i);

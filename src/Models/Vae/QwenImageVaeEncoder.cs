@@ -9,7 +9,7 @@ namespace Locus.Models.Vae;
 internal static class QwenImageVaeEncoder
 {
     /// <summary>image [B, in, H, W] → [B, 2·z, H/f, W/f] (before quant_conv).</summary>
-    public static Node Build(WeightScope root, QwenImageVaeConfig config, Node image)
+    public static Node Build(WeightScope root, QwenImageVaeConfig config, Node image, bool matMulAttention)
     {
         // image: [B, in, H, W]
         var scope = root.Push("encoder");
@@ -26,7 +26,7 @@ internal static class QwenImageVaeEncoder
                 x = QwenImageVaeBlocks.Residual(blocks.Push(index++), x, dims[i + 1]);         // [B, d(i+1), h, w]
                 if (config.AttnScales.Contains(scale))
                 {
-                    x = QwenImageVaeBlocks.Attention(blocks.Push(index++), x);
+                    x = QwenImageVaeBlocks.Attention(blocks.Push(index++), x, matMulAttention);
                 }
             }
             if (i != levels - 1)
@@ -35,7 +35,7 @@ internal static class QwenImageVaeEncoder
                 scale /= 2.0;
             }
         }
-        x = QwenImageVaeBlocks.MidBlock(scope.Push("mid_block"), x);                           // [B, d_last, H/f, W/f]
+        x = QwenImageVaeBlocks.MidBlock(scope.Push("mid_block"), x, matMulAttention);                           // [B, d_last, H/f, W/f]
         x = QwenImageVaeBlocks.RmsNorm(scope, "norm_out", x);
         x = root.Graph.Silu(x, scope.Name("nonlinearity"));
         return QwenImageVaeBlocks.CausalConv(scope, "conv_out", x, 2 * config.ZDim, 3);       // [B, 2·z, H/f, W/f]

@@ -16,9 +16,10 @@ public sealed class QwenImageVaeOracleTests
     private const double Rtol = 1e-4;
 
     [Theory]
-    [InlineData(2, false)]
-    [InlineData(1, true)]
-    public void EncodeMean_RandomCheckpoint_MatchesFloat64Oracle(int numResBlocks, bool encoderAttention)
+    [InlineData(2, false, false)]
+    [InlineData(1, true, false)]
+    [InlineData(1, true, true)]
+    public void EncodeMean_RandomCheckpoint_MatchesFloat64Oracle(int numResBlocks, bool encoderAttention, bool matMulAttention)
     {
         // encoderAttention: attn_scales [1.0, 0.25] puts attention blocks into the flat down_blocks list (shifting the
         // indices of every later module) at the full and the quarter resolution.
@@ -29,7 +30,7 @@ public sealed class QwenImageVaeOracleTests
         {
             var image = SeededNoise.Normal(new Shape(1, 3, 32, 24), 77);
             using var weights = QwenImageVaeWeights.Open(path);
-            var vae = new QwenImageVae(config, weights);
+            var vae = new QwenImageVae(config, weights) { MatMulAttention = matMulAttention };
             var g = new GraphBuilder();
             var mean = vae.BuildEncodeMean(g, g.Input("image", DType.F32, image.Shape));
             Assert.Equal(new Shape(1, 4, 4, 3), mean.Shape);
@@ -48,8 +49,10 @@ public sealed class QwenImageVaeOracleTests
         }
     }
 
-    [Fact]
-    public void Decode_RandomCheckpoint_MatchesFloat64OracleClampedAndUnclamped()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Decode_RandomCheckpoint_MatchesFloat64OracleClampedAndUnclamped(bool matMulAttention)
     {
         var config = QwenImageVaeTestData.Tiny();
         // conv_out ×2 so that part of the unclamped output leaves [−1, 1] and the clamp is exercised.
@@ -59,7 +62,7 @@ public sealed class QwenImageVaeOracleTests
         {
             var latent = SeededNoise.Normal(new Shape(1, 4, 3, 4), 5);
             using var weights = QwenImageVaeWeights.Open(path);
-            var vae = new QwenImageVae(config, weights);
+            var vae = new QwenImageVae(config, weights) { MatMulAttention = matMulAttention };
             var g = new GraphBuilder();
             var z = g.Input("latent", DType.F32, latent.Shape);
             var clamped = vae.BuildDecode(g, z);
