@@ -105,6 +105,22 @@ public sealed class RegionBiasTests
     }
 
     [Fact]
+    public void CaptureThenRegionBias_MaskFromCapturedMaps_ComposesIntoAFiniteChangedEdit()
+    {
+        // stage 1: localisation pass with capture (pooled self-attention); stage 2: the same forward with the region bias
+        var capture = new AttentionCapture(new AttentionCaptureOptions { JointText = false, PoolTargetTarget = true, GridHeight = 4, GridWidth = 4, Layers = [1, 2, 3] });
+        var stage1 = CaptureRun.Flux(capture);
+        using var backend = new Kernels.Cpu.CpuBackend();
+        var settings = new Models.Editing.AttentionMaskSettings { Clusters = 2, FocalTopK = 1, DilationRadius = 0 };
+        var mask = Models.Editing.AttentionMaskBuilder.Build(backend, stage1.Values[capture.Maps.TextOnly!], stage1.Values[capture.Maps.TargetTarget!], [2, 3], 4, 4, settings).Mask;
+        var inside = mask.ToFloatArray().Count(v => v == 1f);
+        Assert.InRange(inside, 4, 12); // two clusters of 2×2 cells: the mask is a proper part of the grid
+        var stage2 = CaptureRun.Flux(null, new RegionBiasOptions { TextTokens = [2, 3] }, mask);
+        Assert.All(stage2.Sample.ToFloatArray(), v => Assert.True(float.IsFinite(v)));
+        Assert.True(ModelFixtures.RelError(stage2.Sample, stage1.Sample) > 1e-4, "the region bias must change the edit");
+    }
+
+    [Fact]
     public void Inputs_GridMask_RowsAndColumns()
     {
         var seq = new SequenceLayout(2, 3, 4, 2);
