@@ -1,7 +1,8 @@
 using Locus.Engine.Backends;
-using Locus.Engine.IO;
+using Locus.Engine.Graph;
 using Locus.Engine.Tensors;
 using Locus.Models.Adapters;
+using Locus.Models.Common;
 using Locus.Models.MmDit;
 
 namespace Locus.Models.Editing;
@@ -14,6 +15,9 @@ internal abstract class EditBackbone
 {
     /// <summary>Packed latent channels (transformer in_channels = 4 × VAE latent channels).</summary>
     public abstract int PackedChannels { get; }
+
+    /// <summary>Transformer out_channels (must equal <see cref="PackedChannels"/>).</summary>
+    public abstract int OutputChannels { get; }
 
     /// <summary>Text hidden size the transformer expects.</summary>
     public abstract int JointDim { get; }
@@ -30,9 +34,20 @@ internal abstract class EditBackbone
     /// <summary>True CFG combines with the per-token norm rescale (Qwen) or plainly (Kontext).</summary>
     public abstract bool NormRescaleCfg { get; }
 
-    /// <summary>Builds and binds one step graph.</summary>
-    public abstract TransformerSession CreateSession(WeightStore store, SequenceLayout seq, IBackend backend, DType dtype, bool textMask,
-        GragOptions? grag, RegionAdapterBinding? adapter);
+    /// <summary>Builds and binds one step graph (with its capture collector when <see cref="StepGraphSpec.Capture"/> is set).</summary>
+    public StepGraph Create(ModelWeights weights, StepGraphSpec spec, IBackend backend, DType dtype)
+    {
+        var g = new GraphBuilder();
+        var hook = TransformerSession.Hook(g, spec.Adapter, spec.Sequence, dtype);
+        var capture = spec.Capture is null ? null : new AttentionCapture(spec.Capture);
+        var grag = spec.Grag is null ? null : new GragOptions { Layers = spec.Grag.Layers };
+        var output = Build(g, weights.Catalog, spec, dtype, grag, hook, capture);
+        var session = TransformerSession.Bind(g, output, capture?.Outputs ?? [], weights.Provider, weights.Store, backend, spec.Sequence, spec.Adapter);
+        return new StepGraph(session, capture);
+    }
+
+    /// <summary>Adds the transformer forward to <paramref name="g"/>; returns <c>sample</c>.</summary>
+    protected abstract Node Build(GraphBuilder g, IWeightCatalog weights, StepGraphSpec spec, DType dtype, GragOptions? grag, RegionAdapterHook? hook, AttentionCapture? capture);
 
     /// <summary>Per-edit inputs of one text condition (positive or negative): text, RoPE tables and the model's extras.</summary>
     public abstract Dictionary<string, HostTensor> TextInputs(PromptEmbeddings embeds, int gridHeight, int gridWidth, float guidance);
@@ -48,6 +63,8 @@ internal sealed class KontextBackbone(FluxTransformerConfig config) : EditBackbo
 
     public override int PackedChannels => Config.InChannels;
 
+    public override int OutputChannels => Config.OutputChannels;
+
     public override int JointDim => Config.JointAttentionDim;
 
     public override int? PooledDim => Config.PooledProjectionDim;
@@ -58,8 +75,8 @@ internal sealed class KontextBackbone(FluxTransformerConfig config) : EditBackbo
 
     public override bool NormRescaleCfg => false;
 
-    public override TransformerSession CreateSession(WeightStore store, SequenceLayout seq, IBackend backend, DType dtype, bool textMask,
-        GragOptions? grag, RegionAdapterBinding? adapter) => TransformerSession.Flux(Config, store, seq, backend, dtype, grag, adapter);
+    protected override Node Build(GraphBuilder g, IWeightCatalog weights, StepGraphSpec spec, DType dtype, GragOptions? grag, RegionAdapterHook? hook, AttentionCapture? capture) =>
+        new FluxTransformer(Config).Build(g, weights, spec.Sequence, dtype, grag, hook, capture, spec.RegionBias);
 
     public override Dictionary<string, HostTensor> TextInputs(PromptEmbeddings embeds, int gridHeight, int gridWidth, float guidance)
     {
@@ -87,6 +104,8 @@ internal sealed class QwenBackbone(QwenImageTransformerConfig config) : EditBack
 
     public override int PackedChannels => Config.InChannels;
 
+    public override int OutputChannels => Config.OutputChannels;
+
     public override int JointDim => Config.JointAttentionDim;
 
     public override int? PooledDim => null;
@@ -97,8 +116,8 @@ internal sealed class QwenBackbone(QwenImageTransformerConfig config) : EditBack
 
     public override bool NormRescaleCfg => true;
 
-    public override TransformerSession CreateSession(WeightStore store, SequenceLayout seq, IBackend backend, DType dtype, bool textMask,
-        GragOptions? grag, RegionAdapterBinding? adapter) => TransformerSession.Qwen(Config, store, seq, backend, dtype, textMask, grag, adapter);
+    protected override Node Build(GraphBuilder g, IWeightCatalog weights, StepGraphSpec spec, DType dtype, GragOptions? grag, RegionAdapterHook? hook, AttentionCapture? capture) =>
+        new QwenImageTransformer(Config).Build(g, weights, spec.Sequence, dtype, spec.TextMask, grag, hook, capture, spec.RegionBias);
 
     public override Dictionary<string, HostTensor> TextInputs(PromptEmbeddings embeds, int gridHeight, int gridWidth, float guidance)
     {

@@ -11,8 +11,9 @@ public sealed partial class EditPipeline
 {
     /// <summary>
     /// The edit flow (design §5; FluxKontextPipeline / QwenImageEditPipeline, mmdit-spec §2, §3.7–3.9): size policy, VAE encode
-    /// of the source into packed reference tokens, the mask (user / predicted / none), the adapter's per-edit prelude, the
-    /// flow-match Euler loop with GRAG, true CFG and FlowBlend, decode and the optional pixel composite.
+    /// of the source into packed reference tokens, the mask (user / adapter-predicted before the steps; attention-derived after
+    /// the capture steps), the adapter's per-edit prelude, the flow-match Euler loop with GRAG, true CFG, region bias and
+    /// FlowBlend, decode and the optional pixel composite.
     /// </summary>
     private EditResult RunEdit(EditRequest request, IProgress<EditProgress>? progress, CancellationToken ct)
     {
@@ -25,15 +26,15 @@ public sealed partial class EditPipeline
         {
             embeds.Negative!.Validate(_model.JointDim, _model.PooledDim, PromptEmbeddings.NegativePrefix);
         }
-        bool useAdapter = request.UseAdapter && AdapterConfig is not null && request.Mask.Kind is MaskSourceKind.User or MaskSourceKind.Predicted;
         if (request.Mask.Kind == MaskSourceKind.Predicted && AdapterConfig is null)
         {
             throw new ArgumentException("mask source 'predicted' needs the region adapter's MaskPredictor: open the pipeline with an adapter folder", nameof(request));
         }
-        if (request.Mask.Kind == MaskSourceKind.Attention)
-        {
-            throw new NotSupportedException("mask source 'attention' is not implemented yet (use a user mask, the predicted mask or none)");
-        }
+        CheckTokens(request.Mask.Tokens, embeds.TextTokens, "attention mask");
+        CheckTokens(request.RegionBias?.Tokens, embeds.TextTokens, "region bias");
+        bool attentionMask = request.Mask.Kind == MaskSourceKind.Attention;
+        var capture = request.Capture ?? (attentionMask ? new AttentionCaptureSettings() : null);
+        bool adapterWanted = request.UseAdapter && AdapterConfig is not null && request.Mask.Kind != MaskSourceKind.None;
 
         // Size policy: nearest multiple of 16 and of 2·f (the latent packs 2×2).
         int f = VaeFactor;
@@ -50,58 +51,86 @@ public sealed partial class EditPipeline
         var x0 = EncodePacked(ImageTensors.ToTensor(source), ct);
         var encode = clock.Elapsed - prepare;
 
-        // Mask stage: the adapter's prelude (once per edit) predicts the mask and/or computes c and the gates.
+        // Mask stage before the steps: the adapter's prelude predicts the mask and/or computes c and the gates.
         AdapterValues? adapter = null;
-        if (useAdapter)
+        if (adapterWanted && !attentionMask)
         {
             adapter = RunAdapterPrelude(embeds, tokenMask, x0, gh, gw, ct);
             tokenMask ??= adapter.Mask;
         }
-        var pixelMask = tokenMask is null ? null : EditMasks.ToPixels(tokenMask, 2 * f);
         var maskTime = clock.Elapsed - prepare - encode;
 
-        // Noise ε, the schedule from the target token count, and the step graphs.
+        // Noise ε, the schedule from the target token count, and the step graphs (capture phase, then the main phase).
         var noise = LatentPacking.Pack(SeededNoise.Normal(new Shape(1, c4 / 4, h, w), request.Seed)).ToFloatArray(); // [1, nt, 4C]
         var schedule = _scheduler.CreateSchedule(request.Steps, nt);
-        var binding = adapter is null ? null : new RegionAdapterBinding(AdapterConfig!, _adapterStore!, gh, gw);
-        var conditions = new List<Condition> { NewCondition(embeds, gh, gw, nt, request, binding, adapter) };
-        if (trueCfg)
-        {
-            conditions.Add(NewCondition(embeds.Negative!, gh, gw, nt, request, binding, adapter));
-        }
-        KeepSessions([.. conditions.Select(c => c.Key)]);
-        var sessions = conditions.Select(c => Session(c.Key, c.Sequence, c.TextMask, request.Grag, binding)).ToArray();
+        int captureSteps = capture?.StepsFor(schedule.StepCount) ?? 0;
+        var captureOptions = capture is null ? null : CaptureOptions(capture, gh, gw, nt);
+        var binding = adapterWanted ? new RegionAdapterBinding(AdapterConfig!, _adapterStore!, gh, gw) : null;
+        var bias = request.RegionBias is { } rb ? new RegionBiasOptions { Bias = rb.Bias, TextTokens = rb.Tokens } : null;
+        var texts = trueCfg ? new[] { embeds, embeds.Negative! } : [embeds];
+        var main = texts.Select(t => Spec(t, nt, request.Grag, binding, null, bias)).ToArray();
+        var captureSpec = captureOptions is null ? null : Spec(embeds, nt, request.Grag, null, captureOptions, null);
+        KeepSessions([.. main.Select(s => s.Key), .. captureSpec is null ? [] : new[] { captureSpec.Key }]);
+        var inputs = texts.Select(t => _model.TextInputs(t, gh, gw, request.Guidance)).ToArray();
 
         var x = (float[])noise.Clone();
         var x0Values = x0.ToFloatArray();
-        var mask = tokenMask?.ToFloatArray();
         var hidden = HostTensor.FromFloats(new Shape(1, 2 * nt, c4), new float[2 * nt * c4]);            // [1, nt + nr, 4C]
+        var maps = captureOptions is null ? null : new MapAccumulator();
+        AttentionMaskResult? derived = null;
         var stepClock = Stopwatch.StartNew();
         for (int i = 0; i < schedule.StepCount; i++)
         {
             ct.ThrowIfCancellationRequested();
+            bool capturing = i < captureSteps;
+            if (!capturing && i == captureSteps && attentionMask)
+            {
+                // Localisation is over: the attention-derived mask, then the adapter prelude with it.
+                var maskClock = Stopwatch.StartNew();
+                derived = AttentionMaskBuilder.Build(_backend, maps!.TextOnly!, maps.TargetTarget!, request.Mask.Tokens!, gh, gw, capture!.Mask);
+                tokenMask = derived.Mask;
+                if (binding is not null)
+                {
+                    adapter = RunAdapterPrelude(embeds, tokenMask, x0, gh, gw, ct);
+                }
+                maskTime += maskClock.Elapsed;
+            }
             var hs = hidden.AsSpan<float>();
             x.CopyTo(hs);
             x0Values.CopyTo(hs[(nt * c4)..]);
-            var timestep = HostTensor.FromFloats(new Shape(1), [schedule.Timesteps[i] / 1000f]);
-            HostTensor? gragScales = null;
-            if (request.Grag is { } grag)
+            var stepInputs = StepInputs(schedule.Timesteps[i], request.Grag, i, hidden);
+            float[] v;
+            if (capturing)
             {
-                bool on = grag.Steps is not { } n || i < n;
-                gragScales = HostTensor.FromFloats(new Shape(1, 2), on ? [grag.Lambda, grag.Delta] : [1f, 1f]);
+                var graph = Session(captureSpec!);
+                stepInputs[AttentionCapture.WeightInput] = AttentionCapture.Weight();
+                v = Velocity(graph, inputs[0], stepInputs, nt * c4, ct);
+                maps!.Add(graph);
             }
-            var v = Velocity(sessions[0], conditions[0], hidden, timestep, gragScales, nt * c4, ct);          // [nt·4C] target rows
+            else
+            {
+                var mainInputs = MainInputs(inputs[0], main[0], adapter, bias, tokenMask);
+                v = Velocity(Session(main[0]), mainInputs, stepInputs, nt * c4, ct);
+            }
             if (trueCfg)
             {
-                var vNeg = Velocity(sessions[1], conditions[1], hidden, timestep, gragScales, nt * c4, ct);
+                var negInputs = MainInputs(inputs[1], main[1], capturing ? null : adapter, capturing ? null : bias, tokenMask);
+                var negSpec = capturing ? main[1] with { Adapter = null, RegionBias = null } : main[1];
+                var vNeg = Velocity(Session(negSpec), negInputs, stepInputs, nt * c4, ct);
                 TrueCfg.Combine(v, vNeg, request.TrueCfgScale, c4, _model.NormRescaleCfg);
             }
             schedule.Step(i, x, v, x);
-            if (request.Blend is not null && mask is not null)
+            if (request.Blend is not null && tokenMask is not null)
             {
-                EditMasks.Blend(x, x0Values, noise, mask, schedule.Sigmas[i + 1], last: i == schedule.StepCount - 1);
+                EditMasks.Blend(x, x0Values, noise, tokenMask.ToFloatArray(), schedule.Sigmas[i + 1], last: i == schedule.StepCount - 1);
             }
             progress?.Report(new EditProgress(i + 1, schedule.StepCount, stepClock.Elapsed));
+        }
+        if (attentionMask && derived is null)
+        {
+            // Every step captured: the mask still serves the composite and the result.
+            derived = AttentionMaskBuilder.Build(_backend, maps!.TextOnly!, maps.TargetTarget!, request.Mask.Tokens!, gh, gw, capture!.Mask);
+            tokenMask = derived.Mask;
         }
         var steps = clock.Elapsed - prepare - encode - maskTime;
 
@@ -109,6 +138,7 @@ public sealed partial class EditPipeline
         ct.ThrowIfCancellationRequested();
         var latents = HostTensor.FromFloats(new Shape(1, nt, c4), x);
         var image = ImageTensors.FromTensor(DecodePacked(latents, h, w, ct));
+        var pixelMask = tokenMask is null ? null : EditMasks.ToPixels(tokenMask, 2 * f);
         if (request.Composite && pixelMask is not null)
         {
             image = EditMasks.Composite(image, source, pixelMask);
@@ -125,35 +155,78 @@ public sealed partial class EditPipeline
             Timings = new EditTimings(prepare, encode, steps, decode) { Mask = maskTime },
             Seed = request.Seed,
             AdapterUsed = adapter is not null,
+            Maps = maps?.Result(gh, gw, derived),
         };
     }
 
-    /// <summary>One text condition's step graph and its fixed inputs.</summary>
-    private sealed record Condition(string Key, SequenceLayout Sequence, bool TextMask, Dictionary<string, HostTensor> Inputs);
+    private StepGraphSpec Spec(PromptEmbeddings text, int nt, GragSettings? grag, RegionAdapterBinding? adapter, AttentionCaptureOptions? capture, RegionBiasOptions? bias) =>
+        new(new SequenceLayout(1, text.TextTokens, nt, nt), EditBackbone.HasPadding(text), grag, adapter, capture, bias);
 
-    private Condition NewCondition(PromptEmbeddings embeds, int gh, int gw, int nt, EditRequest request, RegionAdapterBinding? binding, AdapterValues? adapter)
+    private static AttentionCaptureOptions CaptureOptions(AttentionCaptureSettings s, int gh, int gw, int nt)
     {
-        var seq = new SequenceLayout(1, embeds.TextTokens, nt, nt);
-        bool textMask = EditBackbone.HasPadding(embeds);
-        var inputs = _model.TextInputs(embeds, gh, gw, request.Guidance);
-        if (adapter is not null)
+        bool pool = (s.PoolTargetMap ?? nt > 1024) && gh % 2 == 0 && gw % 2 == 0;
+        return new AttentionCaptureOptions
+        {
+            Layers = s.Layers, JointText = false, TextOnly = true, TargetTarget = true, PoolTargetTarget = pool, GridHeight = gh, GridWidth = gw,
+        };
+    }
+
+    /// <summary>Per-step inputs shared by every pass: hidden states, timestep, GRAG scales.</summary>
+    private static Dictionary<string, HostTensor> StepInputs(float timestep, GragSettings? grag, int step, HostTensor hidden)
+    {
+        var inputs = new Dictionary<string, HostTensor>(StringComparer.Ordinal)
+        {
+            ["hidden_states"] = hidden,
+            ["timestep"] = HostTensor.FromFloats(new Shape(1), [timestep / 1000f]),
+        };
+        if (grag is not null)
+        {
+            bool on = grag.Steps is not { } n || step < n;
+            inputs[GragOptions.ScalesInput] = HostTensor.FromFloats(new Shape(1, 2), on ? [grag.Lambda, grag.Delta] : [1f, 1f]);
+        }
+        return inputs;
+    }
+
+    /// <summary>A main-phase text condition's inputs plus the adapter's c and gates and the region-bias masks.</summary>
+    private static Dictionary<string, HostTensor> MainInputs(Dictionary<string, HostTensor> text, StepGraphSpec spec, AdapterValues? adapter,
+        RegionBiasOptions? bias, HostTensor? tokenMask)
+    {
+        var inputs = new Dictionary<string, HostTensor>(text, StringComparer.Ordinal);
+        if (spec.Adapter is not null && adapter is not null)
         {
             inputs[RegionAdapterHook.ConditionInput] = adapter.Condition;
             inputs[RegionAdapterHook.GatesInput] = adapter.Gates;
         }
-        return new Condition(SessionKey(seq, textMask, request.Grag, binding), seq, textMask, inputs);
+        if (spec.RegionBias is not null && bias is not null && tokenMask is not null)
+        {
+            foreach (var (name, value) in bias.Inputs(tokenMask, spec.Sequence))
+            {
+                inputs[name] = value;
+            }
+        }
+        return inputs;
     }
 
-    private static float[] Velocity(TransformerSession session, Condition condition, HostTensor hidden, HostTensor timestep, HostTensor? gragScales, int targetValues, CancellationToken ct)
+    private static float[] Velocity(StepGraph graph, Dictionary<string, HostTensor> text, Dictionary<string, HostTensor> step, int targetValues, CancellationToken ct)
     {
-        condition.Inputs["hidden_states"] = hidden;
-        condition.Inputs["timestep"] = timestep;
-        if (gragScales is not null)
+        var inputs = new Dictionary<string, HostTensor>(text, StringComparer.Ordinal);
+        foreach (var (name, value) in step)
         {
-            condition.Inputs[GragOptions.ScalesInput] = gragScales;
+            inputs[name] = value;
         }
-        var sample = session.Run(condition.Inputs, null, ct);                                            // [1, nt + nr, 4C]
+        var sample = graph.Session.Run(inputs, null, ct);                                               // [1, nt + nr, 4C]
         return sample.AsSpan<float>()[..targetValues].ToArray();
+    }
+
+    private static void CheckTokens(IReadOnlyList<int>? tokens, int textTokens, string what)
+    {
+        foreach (int t in tokens ?? [])
+        {
+            if (t < 0 || t >= textTokens)
+            {
+                throw new ArgumentException($"{what} token {t} is outside the prompt's {textTokens} text tokens", nameof(tokens));
+            }
+        }
     }
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);

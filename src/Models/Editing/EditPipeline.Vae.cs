@@ -15,7 +15,7 @@ public sealed partial class EditPipeline
         var mean = _vae.BuildEncodeMean(g, x);                          // [1, C, h, w]
         var latent = _vae.ToTransformerLatent(g, mean);                 // [1, C, h, w]
         var packed = LatentPacking.Pack(g, latent);                     // [1, (h/2)(w/2), 4C]
-        using var executor = new Executor(g.Build(packed), _backend, _vaeStore);
+        using var executor = new Executor(g.Build(packed), _backend, _vaeWeights.Provider);
         executor.SetInput("image", image);
         executor.Run(null, ct);
         var r = executor.Read(packed);
@@ -30,7 +30,7 @@ public sealed partial class EditPipeline
         var latent = LatentPacking.Unpack(g, x, latentHeight, latentWidth); // [1, C, h, w]
         var z = _vae.FromTransformerLatent(g, latent);                   // [1, C, h, w]
         var image = _vae.BuildDecode(g, z);                              // [1, 3, H, W]
-        using var executor = new Executor(g.Build(image), _backend, _vaeStore);
+        using var executor = new Executor(g.Build(image), _backend, _vaeWeights.Provider);
         executor.SetInput("latents", packed);
         executor.Run(null, ct);
         var r = executor.Read(image);

@@ -2,6 +2,7 @@ using Locus.Engine.Backends;
 using Locus.Engine.IO;
 using Locus.Engine.Tensors;
 using Locus.Models.Adapters;
+using Locus.Models.Common;
 using Locus.Models.MmDit;
 using Locus.Models.Scheduling;
 using Locus.Models.Vae;
@@ -17,86 +18,122 @@ public sealed partial class EditPipeline : IDisposable
 {
     private readonly IBackend _backend;
     private readonly EditBackbone _model;
-    private readonly WeightStore _transformerStore;
-    private readonly WeightStore _vaeStore;
+    private readonly ModelWeights _transformerWeights;
+    private readonly ModelWeights _vaeWeights;
     private readonly WeightStore? _adapterStore;
-    private readonly AutoencoderKl _vae;
+    private readonly IImageVae _vae;
     private readonly FlowMatchEulerScheduler _scheduler;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Dictionary<string, TransformerSession> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StepGraph> _sessions = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    private EditPipeline(ModelFolder folder, IBackend backend, DType dtype, EditBackbone model, AutoencoderKl vae, WeightStore transformer, WeightStore vaeStore,
-        RegionAdapterConfig? adapterConfig, WeightStore? adapterStore)
+    private EditPipeline(ModelFolder? folder, EditModelKind kind, IBackend backend, DType dtype, EditBackbone model, IImageVae vae, ModelWeights transformer,
+        ModelWeights vaeWeights, FlowMatchSchedulerConfig scheduler, RegionAdapterConfig? adapterConfig, WeightStore? adapterStore)
     {
         Folder = folder;
+        Kind = kind;
         _backend = backend;
         DType = dtype;
         _model = model;
-        _transformerStore = transformer;
-        _vaeStore = vaeStore;
+        _transformerWeights = transformer;
+        _vaeWeights = vaeWeights;
         _vae = vae;
         AdapterConfig = adapterConfig;
         _adapterStore = adapterStore;
-        _scheduler = new FlowMatchEulerScheduler(folder.Scheduler);
+        _scheduler = new FlowMatchEulerScheduler(scheduler);
     }
 
-    /// <summary>The model folder.</summary>
-    public ModelFolder Folder { get; }
+    /// <summary>The model folder, or null for a synthetic (random-weight) pipeline.</summary>
+    public ModelFolder? Folder { get; }
+
+    /// <summary>The model family.</summary>
+    public EditModelKind Kind { get; }
 
     /// <summary>Activation dtype of the graphs.</summary>
     public DType DType { get; }
 
-    /// <summary>The FLUX transformer config (Kontext folders), else null.</summary>
+    /// <summary>The FLUX transformer config (Kontext), else null.</summary>
     public FluxTransformerConfig? Config => (_model as KontextBackbone)?.Config;
+
+    /// <summary>The Qwen-Image transformer config (Qwen-Image-Edit), else null.</summary>
+    public QwenImageTransformerConfig? QwenConfig => (_model as QwenBackbone)?.Config;
 
     /// <summary>The region adapter's config when the pipeline was opened with one, else null.</summary>
     public RegionAdapterConfig? AdapterConfig { get; }
 
     /// <summary>VAE spatial downsampling factor.</summary>
-    public int VaeFactor => _vae.Config.DownsampleFactor;
+    public int VaeFactor => _vae.DownsampleFactor;
 
     /// <summary>
-    /// Opens a model folder (<see cref="ModelFolder"/>) on <paramref name="backend"/> (not owned), optionally with a region
-    /// adapter folder (<c>region_adapter.json</c> + <c>region_adapter.safetensors</c>, see <see cref="RegionAdapterFiles"/>).
+    /// Opens a model folder (<see cref="ModelFolder"/>: FLUX.1-Kontext or Qwen-Image-Edit) on <paramref name="backend"/> (not
+    /// owned), optionally with a region adapter folder (<c>region_adapter.json</c> + <c>region_adapter.safetensors</c>,
+    /// see <see cref="RegionAdapterFiles"/>).
     /// </summary>
     /// <exception cref="ArgumentException">Bad folder layout, inconsistent configs, or an adapter that does not fit the backbone (names the file).</exception>
-    /// <exception cref="NotSupportedException">A Qwen-Image-Edit folder (not in this version).</exception>
     /// <exception cref="LocusException">Malformed config or weights.</exception>
     public static EditPipeline Open(string modelFolder, IBackend backend, DType dtype = DType.F32, string? adapterFolder = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
         var folder = ModelFolder.Open(modelFolder);
-        if (folder.Kind != EditModelKind.FluxKontext)
-        {
-            throw new NotSupportedException($"{folder.TransformerConfig}: Qwen-Image-Edit pipelines are not implemented yet (needs the Qwen-Image VAE); use a FLUX.1-Kontext folder");
-        }
-        var config = FluxTransformerConfig.FromJson(folder.TransformerConfig);
-        var model = new KontextBackbone(config);
-        var vaeConfig = AutoencoderKlConfig.FromJson(folder.VaeConfig);
-        CheckVae(folder, model, vaeConfig.LatentChannels, vaeConfig.InChannels, vaeConfig.OutChannels, config.OutputChannels);
-        var stores = new List<IDisposable>();
+        var owned = new List<IDisposable>();
         try
         {
-            var transformer = WeightStore.Open(folder.TransformerDir);
-            stores.Add(transformer);
-            var vae = WeightStore.Open(folder.VaeDir);
-            stores.Add(vae);
+            EditBackbone model;
+            IImageVae vae;
+            ModelWeights vaeWeights;
+            var transformer = ModelWeights.FromStore(WeightStore.Open(folder.TransformerDir));
+            owned.Add(transformer);
+            if (folder.Kind == EditModelKind.FluxKontext)
+            {
+                model = new KontextBackbone(FluxTransformerConfig.FromJson(folder.TransformerConfig));
+                vaeWeights = ModelWeights.FromStore(WeightStore.Open(folder.VaeDir));
+                owned.Add(vaeWeights);
+                vae = new AutoencoderKl(AutoencoderKlConfig.FromJson(folder.VaeConfig), vaeWeights.Catalog);
+            }
+            else
+            {
+                model = new QwenBackbone(QwenImageTransformerConfig.FromJson(folder.TransformerConfig));
+                var view = new QwenImageVaeWeights(WeightStore.Open(folder.VaeDir), ownsStore: true);
+                vaeWeights = ModelWeights.FromView(view);
+                owned.Add(vaeWeights);
+                var qwenVae = new QwenImageVae(QwenImageVaeConfig.FromJson(folder.VaeConfig), view);
+                qwenVae.CheckCheckpoint();
+                vae = qwenVae;
+            }
+            CheckVae(folder.Root, model, vae);
             RegionAdapterConfig? adapterConfig = null;
             WeightStore? adapterStore = null;
             if (adapterFolder is not null)
             {
                 (adapterConfig, adapterStore) = RegionAdapterFiles.Open(adapterFolder);
-                stores.Add(adapterStore);
+                owned.Add(adapterStore);
                 CheckAdapter(adapterFolder, adapterConfig, model);
             }
-            return new EditPipeline(folder, backend, dtype, model, new AutoencoderKl(vaeConfig, vae), transformer, vae, adapterConfig, adapterStore);
+            return new EditPipeline(folder, folder.Kind, backend, dtype, model, vae, transformer, vaeWeights, folder.Scheduler, adapterConfig, adapterStore);
         }
         catch
         {
-            stores.ForEach(s => s.Dispose());
+            owned.ForEach(o => o.Dispose());
             throw;
         }
+    }
+
+    /// <summary>
+    /// A FLUX.1-Kontext pipeline with random weights generated on the fly (no files; <see cref="RandomWeights"/>) at the given
+    /// transformer and VAE shapes: for end-to-end benchmarks at real model sizes. Outputs are meaningless.
+    /// </summary>
+    public static EditPipeline Synthetic(FluxTransformerConfig transformer, AutoencoderKlConfig vae, IBackend backend, DType dtype, FlowMatchSchedulerConfig? scheduler = null)
+    {
+        ArgumentNullException.ThrowIfNull(transformer);
+        ArgumentNullException.ThrowIfNull(vae);
+        ArgumentNullException.ThrowIfNull(backend);
+        var weightType = dtype == DType.F32 ? DType.F32 : DType.BF16;
+        var t = ModelWeights.FromRandom(new RandomWeights(weightType, seed: 1));
+        var v = ModelWeights.FromRandom(new RandomWeights(weightType, seed: 2));
+        var model = new KontextBackbone(transformer);
+        var autoencoder = new AutoencoderKl(vae, v.Catalog);
+        CheckVae("synthetic model", model, autoencoder);
+        return new EditPipeline(null, EditModelKind.FluxKontext, backend, dtype, model, autoencoder, t, v, scheduler ?? FlowMatchSchedulerConfig.FluxKontext, null, null);
     }
 
     /// <summary>
@@ -143,22 +180,22 @@ public sealed partial class EditPipeline : IDisposable
         }
         _disposed = true;
         DropSessions();
-        _transformerStore.Dispose();
-        _vaeStore.Dispose();
+        _transformerWeights.Dispose();
+        _vaeWeights.Dispose();
         _adapterStore?.Dispose();
         _gate.Dispose();
     }
 
-    private static void CheckVae(ModelFolder folder, EditBackbone model, int latentChannels, int inChannels, int outChannels, int transformerOut)
+    private static void CheckVae(string root, EditBackbone model, IImageVae vae)
     {
-        if (latentChannels * 4 != model.PackedChannels || transformerOut != model.PackedChannels)
+        if (vae.LatentChannels * 4 != model.PackedChannels || model.OutputChannels != model.PackedChannels)
         {
-            throw new ArgumentException($"{folder.Root}: VAE latent_channels {latentChannels} × 4 must equal the transformer in_channels {model.PackedChannels} "
-                + $"(and out_channels {transformerOut})", nameof(folder));
+            throw new ArgumentException($"{root}: VAE latent_channels {vae.LatentChannels} × 4 must equal the transformer in_channels {model.PackedChannels} "
+                + $"(and out_channels {model.OutputChannels})", "modelFolder");
         }
-        if (inChannels != 3 || outChannels != 3)
+        if (vae.InChannels != 3 || vae.OutChannels != 3)
         {
-            throw new ArgumentException($"{folder.VaeConfig}: the VAE must map 3 image channels (in {inChannels}, out {outChannels})", nameof(folder));
+            throw new ArgumentException($"{root}: the VAE must map 3 image channels (in {vae.InChannels}, out {vae.OutChannels})", "modelFolder");
         }
     }
 

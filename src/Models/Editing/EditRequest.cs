@@ -38,6 +38,12 @@ public sealed record EditRequest
     /// </summary>
     public bool UseAdapter { get; init; } = true;
 
+    /// <summary>Attention capture (maps and the attention-derived mask's settings), or null: then only <see cref="MaskSource.FromAttention"/> captures, with defaults.</summary>
+    public AttentionCaptureSettings? Capture { get; init; }
+
+    /// <summary>Region attention bias, or null for none (needs a mask).</summary>
+    public RegionBiasSettings? RegionBias { get; init; }
+
     /// <summary>After decoding, replace pixels outside the mask by the (resized) source: out = m·out + (1 − m)·src. Needs a mask.</summary>
     public bool Composite { get; init; }
 
@@ -62,6 +68,16 @@ public sealed record EditRequest
         }
         Blend?.Validate();
         Grag?.Validate();
+        Capture?.Validate();
+        RegionBias?.Validate();
+        if (RegionBias is not null && Mask.Kind == MaskSourceKind.None)
+        {
+            throw new ArgumentException("region bias needs a mask (mask source is none)", nameof(RegionBias));
+        }
+        if (Mask.Kind == MaskSourceKind.Attention && (Mask.Tokens is not { Count: > 0 } || Mask.Tokens.Any(t => t < 0)))
+        {
+            throw new ArgumentException("an attention mask needs at least one instruction token index ≥ 0", nameof(Mask));
+        }
         if ((Blend is not null || Composite) && Mask.Kind == MaskSourceKind.None)
         {
             throw new ArgumentException("blend and composite need a mask (mask source is none)", nameof(Mask));

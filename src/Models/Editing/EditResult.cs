@@ -27,6 +27,9 @@ public sealed record EditResult
     /// <summary>Per-stage wall times.</summary>
     public required EditTimings Timings { get; init; }
 
+    /// <summary>Captured attention maps (when the request captured), else null.</summary>
+    public EditMaps? Maps { get; init; }
+
     /// <summary>True when the region adapter took part (the pipeline has one, the request allowed it and a mask was known).</summary>
     public bool AdapterUsed { get; init; }
 

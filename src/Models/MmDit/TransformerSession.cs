@@ -82,16 +82,28 @@ public sealed class TransformerSession : IDisposable
 
     public void Dispose() => Executor.Dispose();
 
-    private static RegionAdapterHook? Hook(GraphBuilder g, RegionAdapterBinding? adapter, SequenceLayout seq, DType dtype) => adapter is null ? null
+    internal static RegionAdapterHook? Hook(GraphBuilder g, RegionAdapterBinding? adapter, SequenceLayout seq, DType dtype) => adapter is null ? null
         : new RegionAdapterHook(g, new WeightStoreCatalog(adapter.Weights), adapter.Config, seq, adapter.LatentHeight, adapter.LatentWidth, seq.TextTokens,
             RegionAdapterMode.Precomputed, dtype);
 
-    private static TransformerSession Bind(GraphBuilder g, Node output, WeightStore store, IBackend backend, SequenceLayout seq, RegionAdapterBinding? adapter)
+    private static TransformerSession Bind(GraphBuilder g, Node output, WeightStore store, IBackend backend, SequenceLayout seq, RegionAdapterBinding? adapter) =>
+        Bind(g, output, [], store, store, backend, seq, adapter);
+
+    /// <summary>
+    /// Binds a built graph: <paramref name="extras"/> are kept as outputs (readable with <c>Executor.Read</c>, e.g. capture
+    /// maps); the adapter's tensors come from its store; when <paramref name="store"/> is given, every checkpoint tensor must be used.
+    /// </summary>
+    internal static TransformerSession Bind(GraphBuilder g, Node output, IReadOnlyList<Node> extras, IWeightProvider provider, WeightStore? store,
+        IBackend backend, SequenceLayout seq, RegionAdapterBinding? adapter)
     {
-        var graph = g.Build(output);
+        var graph = g.Build([output, .. extras]);
         // The step graph uses only the block adapters; the adapter's per-edit tensors are bound by the prelude's executor.
-        IWeightProvider weights = adapter is null ? store : new AdapterWeights(store, adapter.Weights);
+        IWeightProvider weights = adapter is null ? provider : new AdapterWeights(provider, adapter.Weights);
         var executor = new Executor(graph, backend, weights);
+        if (store is null)
+        {
+            return new TransformerSession(executor, output, seq);
+        }
         try
         {
             // Keys the model declared (names and shapes checked) but whose values cannot reach the output, e.g. the

@@ -103,7 +103,7 @@ public sealed class EditRequestErrorTests(TinyModelFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public void Open_QwenFolder_ThrowsNotSupported()
+    public void Open_QwenTransformerWithFluxVae_ThrowsNamingTheVaeConfig()
     {
         string dir = Path.Combine(fixture.Root, "qwen");
         foreach (string sub in new[] { "transformer", "vae" })
@@ -114,8 +114,9 @@ public sealed class EditRequestErrorTests(TinyModelFixture fixture) : IClassFixt
         File.WriteAllText(Path.Combine(dir, "transformer", "config.json"), """{"_class_name": "QwenImageTransformer2DModel"}""");
         File.Copy(Path.Combine(fixture.Root, "vae", "config.json"), Path.Combine(dir, "vae", "config.json"));
         using var backend = new CpuBackend();
-        var e = Assert.Throws<NotSupportedException>(() => EditPipeline.Open(dir, backend));
-        Assert.Contains("Qwen", e.Message, StringComparison.Ordinal);
+        var e = Assert.ThrowsAny<Engine.IO.LocusException>(() => EditPipeline.Open(dir, backend));
+        Assert.Contains(Path.Combine("qwen", "vae", "config.json"), e.Message, StringComparison.Ordinal);
+        Assert.Contains("AutoencoderKLQwenImage", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
