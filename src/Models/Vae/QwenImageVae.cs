@@ -4,6 +4,7 @@
 // (mean − latents_mean)/latents_std; decode: z/(1/latents_std) + latents_mean). Keys: "encoder.*", "decoder.*",
 // "quant_conv.*", "post_quant_conv.*". Differences: only the posterior mean is computed, no tiling/slicing, no video
 // (feat_cache) path; 5-D weights are read at their last temporal tap through QwenImageVaeWeights.
+using Locus.Engine.Backends;
 using Locus.Engine.Graph;
 using Locus.Engine.IO;
 using Locus.Engine.Tensors;
@@ -40,6 +41,20 @@ public sealed class QwenImageVae : IImageVae
     /// kernel caps the head dim (CUDA: ≤ 256). Default false (the CPU's fused kernel takes any head dim in O(HW·C) memory).
     /// </summary>
     public bool MatMulAttention { get; init; }
+
+    /// <summary>
+    /// This VAE with <see cref="MatMulAttention"/> set for <paramref name="backend"/>: the fused Attention op when the
+    /// backend supports it at head dim C (the mid block's channels) in <paramref name="dtype"/>, else MatMul attention.
+    /// </summary>
+    public QwenImageVae For(IBackend backend, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        int c = Config.BaseDim * Config.DimMult[^1];
+        var g = new GraphBuilder();
+        var q = g.Input("q", dtype, new Shape(1, 1, 4, c));
+        var probe = g.Attention(q, q, q, 1f / MathF.Sqrt(c), name: "probe");
+        return new QwenImageVae(Config, _weights) { MatMulAttention = !backend.Supports(probe, out _) };
+    }
 
     /// <inheritdoc/>
     public int LatentChannels => Config.ZDim;

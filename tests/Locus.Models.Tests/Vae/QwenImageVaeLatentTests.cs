@@ -86,6 +86,15 @@ public sealed class QwenImageVaeLatentTests
         Assert.Equal(new Shape(1, 3, 64, 48), qwen.BuildDecode(g, qwen.FromTransformerLatent(g, qwen.ToTransformerLatent(g, mean))).Shape);
     }
 
+    [Fact]
+    public void For_CpuBackend_KeepsTheFusedAttention()
+    {
+        using var backend = new CpuBackend();
+        var vae = new QwenImageVae(QwenImageVaeConfig.QwenImage, new RandomWeights(DType.F32)) { MatMulAttention = true };
+        Assert.False(vae.For(backend, DType.F32).MatMulAttention); // the CPU kernel takes head dim 384
+        Assert.Same(vae.Config, vae.For(backend, DType.BF16).Config);
+    }
+
     private static float[][] Run(GraphBuilder g, Node[] outputs, Dictionary<string, HostTensor> inputs)
     {
         using var backend = new CpuBackend();
