@@ -55,7 +55,10 @@ public sealed class EditCommandTests : IDisposable
     [InlineData("--grag", "1", "error: --grag must be two numbers LAMBDA,DELTA, got '1'")]
     [InlineData("--predict-mask", null, "error: --predict-mask needs --adapter DIR")]
     [InlineData("--true-cfg", "-1", "error: --true-cfg must be a finite number ≥ 0, got -1")]
-    [InlineData("--attention-mask", "3,4", "error: --attention-mask is not implemented yet")]
+    [InlineData("--attention-mask", "3,x", "error: --attention-mask must be a comma-separated list of token indices ≥ 0, got '3,x'")]
+    [InlineData("--attention-mask", "9", "error: attention mask token 9 is outside the prompt's 4 text tokens")]
+    [InlineData("--region-bias", null, "error: --region-bias needs a mask source")]
+    [InlineData("--capture-steps", "0", "error: --capture-steps must be ≥ 1, got 0")]
     [InlineData("--blend", null, "error: --blend, --composite and --save-mask need a mask source")]
     [InlineData("--adapter", "/nonexistent-adapter", "error: --adapter: folder '/nonexistent-adapter' does not exist")]
     public void Edit_BadArgument_OneErrorLineExit2(string option, string? value, string expected)
@@ -83,6 +86,22 @@ public sealed class EditCommandTests : IDisposable
         Assert.Contains("region adapter", stdout, StringComparison.Ordinal);
         Assert.All(MaskImage.Load(savedMask).ToFloatArray(), v => Assert.True(v is 0f or 1f));
         Assert.Equal((48, 32), (ImageCodec.Load(output).Width, ImageCodec.Load(output).Height));
+    }
+
+    [Fact]
+    public void Edit_AttentionMaskRegionBiasSaveMaps_WritesHeatMapsAndMask()
+    {
+        string maps = P("maps"), output = P("att.png"), savedMask = P("att-mask.png");
+        var (code, stdout, stderr) = Invoke("edit", "--model", P("model"), "--image", P("in.png"), "--embeds", P("prompt.safetensors"), "--out", output,
+            "--attention-mask", "1,2", "--capture-steps", "1", "--region-bias", "--blend", "--steps", "2", "--save-mask", savedMask, "--save-maps", maps);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("token heat maps", stdout, StringComparison.Ordinal);
+        foreach (string png in new[] { "token-000.png", "token-003.png", "instruction.png", "mask.png" })
+        {
+            var image = ImageCodec.Load(Path.Combine(maps, png));
+            Assert.Equal((48, 32), (image.Width, image.Height));
+        }
+        Assert.All(MaskImage.Load(savedMask).ToFloatArray(), v => Assert.True(v is 0f or 1f));
     }
 
     [Fact]

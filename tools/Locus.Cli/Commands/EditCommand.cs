@@ -25,7 +25,15 @@ public static class EditCommand
         var adapter = new Option<string?>("--adapter") { Description = "Region adapter folder (region_adapter.json + region_adapter.safetensors; see `locus adapter init`)" };
         var noAdapter = new Option<bool>("--no-adapter") { Description = "Load the adapter but keep it out of the denoising (with --predict-mask: mask only)" };
         var trueCfg = new Option<float>("--true-cfg") { Description = "True CFG scale (used when > 1 and the embeddings hold negative_*)", DefaultValueFactory = _ => 1f };
-        var attention = new Option<string?>("--attention-mask") { Description = "Mask from attention maps of text TOKENS (not implemented yet)" };
+        var attention = new Option<string?>("--attention-mask") { Description = "Mask from attention maps (IAM-style) of the instruction's text TOKENS, e.g. 3,4" };
+        var captureSteps = new Option<int?>("--capture-steps") { Description = "Capture attention on the first N steps (default 30 % of --steps)" };
+        var captureLayers = new Option<string?>("--capture-layers") { Description = "Joint-attention calls to capture, e.g. 10,11,12 (default all)" };
+        var regionBias = new Option<string?>("--region-bias")
+        {
+            Description = "Outside-mask target tokens do not attend to the instruction tokens (optional finite bias, default -inf)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var regionTokens = new Option<string?>("--region-tokens") { Description = "Text tokens the region bias hides (default: the --attention-mask tokens, else all)" };
         var grag = new Option<string?>("--grag") { Description = "GRAG on the reference keys: LAMBDA,DELTA" };
         var blend = new Option<bool>("--blend") { Description = "FlowBlend: tokens outside the mask follow the re-noised source (needs a mask)" };
         var composite = new Option<bool>("--composite") { Description = "After decoding, paste the source outside the mask (needs a mask)" };
@@ -34,10 +42,10 @@ public static class EditCommand
         var seed = new Option<long>("--seed") { Description = "Noise seed", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
         var saveMask = new Option<string?>("--save-mask") { Description = "Write the mask used (PNG, image size)" };
-        var saveMaps = new Option<string?>("--save-maps") { Description = "Write captured attention maps to DIR (not implemented yet)" };
+        var saveMaps = new Option<string?>("--save-maps") { Description = "Write the captured attention maps to DIR as PNG heat maps over the image" };
         var command = new Command("edit", "Edit an image with a FLUX.1-Kontext model folder (optionally a region adapter) and precomputed prompt embeddings.")
         {
-            model, image, embeds, output, mask, predict, adapter, noAdapter, trueCfg, attention, grag, blend, composite, steps, guidance, seed, device, saveMask, saveMaps,
+            model, image, embeds, output, mask, predict, adapter, noAdapter, trueCfg, attention, captureSteps, captureLayers, regionBias, regionTokens, grag, blend, composite, steps, guidance, seed, device, saveMask, saveMaps,
         };
         command.SetAction(parse =>
         {
@@ -50,6 +58,10 @@ public static class EditCommand
                 NoAdapter = parse.GetValue(noAdapter),
                 TrueCfg = parse.GetValue(trueCfg),
                 AttentionMask = parse.GetValue(attention),
+                CaptureSteps = parse.GetValue(captureSteps),
+                CaptureLayers = parse.GetValue(captureLayers),
+                RegionBias = parse.GetResult(regionBias) is null ? null : parse.GetValue(regionBias) ?? "-inf",
+                RegionTokens = parse.GetValue(regionTokens),
                 Grag = parse.GetValue(grag),
                 Blend = parse.GetValue(blend),
                 Composite = parse.GetValue(composite),
@@ -107,13 +119,17 @@ public static class EditCommand
         {
             throw new ArgumentException($"--true-cfg must be a finite number ≥ 0, got {a.TrueCfg}");
         }
-        if (a.AttentionMask is not null)
+        var attentionTokens = a.AttentionMask is null ? null : ParseInts(a.AttentionMask, "--attention-mask");
+        var layers = a.CaptureLayers is null ? null : ParseInts(a.CaptureLayers, "--capture-layers");
+        if (a.CaptureSteps is < 1)
         {
-            throw new NotSupportedException("--attention-mask is not implemented yet (attention-map masks come later); use --mask");
+            throw new ArgumentException($"--capture-steps must be ≥ 1, got {a.CaptureSteps}");
         }
-        if (a.SaveMaps is not null)
+        float? bias = a.RegionBias is null ? null : ParseBias(a.RegionBias);
+        var regionTokens = a.RegionTokens is null ? attentionTokens : ParseInts(a.RegionTokens, "--region-tokens");
+        if (bias is not null && a.Mask is null && !a.PredictMask && attentionTokens is null)
         {
-            throw new NotSupportedException("--save-maps is not implemented yet (attention capture comes later)");
+            throw new ArgumentException("--region-bias needs a mask source (--mask, --predict-mask or --attention-mask)");
         }
         if (a.Device is not ("cpu" or "cuda"))
         {
@@ -151,7 +167,11 @@ public static class EditCommand
             Guidance = a.Guidance,
             Seed = a.Seed,
             TrueCfgScale = a.TrueCfg,
-            Mask = a.Mask is not null ? MaskSource.FromFile(a.Mask) : a.PredictMask ? MaskSource.Predicted : MaskSource.None,
+            Mask = a.Mask is not null ? MaskSource.FromFile(a.Mask) : a.PredictMask ? MaskSource.Predicted
+                : attentionTokens is not null ? MaskSource.FromAttention(attentionTokens) : MaskSource.None,
+            Capture = attentionTokens is null && a.SaveMaps is null && a.CaptureSteps is null && layers is null ? null
+                : new AttentionCaptureSettings { Steps = a.CaptureSteps, Layers = layers },
+            RegionBias = bias is null ? null : new RegionBiasSettings { Bias = bias.Value, Tokens = regionTokens },
             UseAdapter = !a.NoAdapter,
             Blend = a.Blend ? new BlendOptions() : null,
             Composite = a.Composite,
@@ -166,6 +186,10 @@ public static class EditCommand
         if (a.SaveMask is not null)
         {
             MaskImage.Save(result.PixelMask!, a.SaveMask);
+        }
+        if (a.SaveMaps is not null && result.Maps is { } maps)
+        {
+            SaveMaps(result, maps, attentionTokens ?? regionTokens, a.SaveMaps, output);
         }
         var t = result.Timings;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -184,6 +208,53 @@ public static class EditCommand
             throw new NotSupportedException($"--device cuda: {reason}");
         }
         return new Kernels.Cuda.CudaBackend();
+    }
+
+    /// <summary>Heat maps over the processed source: every text token, the instruction score, and the mask when attention-derived.</summary>
+    private static void SaveMaps(EditResult result, EditMaps maps, IReadOnlyList<int>? tokens, string dir, TextWriter output)
+    {
+        Directory.CreateDirectory(dir);
+        int textTokens = maps.TextOnly.Shape[1];
+        for (int t = 0; t < textTokens; t++)
+        {
+            HeatMaps.SaveHeatMap(maps.TokenMap(t), result.Source, Path.Combine(dir, $"token-{t:D3}.png"));
+        }
+        if (tokens is { Count: > 0 })
+        {
+            HeatMaps.SaveHeatMap(AttentionMaskBuilder.TokenScores(maps.TextOnly, tokens, maps.GridHeight, maps.GridWidth), result.Source, Path.Combine(dir, "instruction.png"));
+        }
+        if (result.TokenMask is not null)
+        {
+            HeatMaps.SaveMaskOverlay(result.TokenMask!, result.Source, Path.Combine(dir, "mask.png"));
+        }
+        output.WriteLine($"wrote {textTokens} token heat maps ({maps.Steps} capture step(s)) to {dir}");
+    }
+
+    private static int[] ParseInts(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i]) || values[i] < 0)
+            {
+                throw new ArgumentException($"{option} must be a comma-separated list of token indices ≥ 0, got '{text}'");
+            }
+        }
+        return values;
+    }
+
+    private static float ParseBias(string text)
+    {
+        if (text is "-inf" or "-infinity")
+        {
+            return float.NegativeInfinity;
+        }
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v))
+        {
+            throw new ArgumentException($"--region-bias must be a finite number or -inf, got '{text}'");
+        }
+        return v;
     }
 
     private static GragSettings ParseGrag(string text)
@@ -211,6 +282,14 @@ public static class EditCommand
         public float TrueCfg { get; init; } = 1f;
 
         public string? AttentionMask { get; init; }
+
+        public int? CaptureSteps { get; init; }
+
+        public string? CaptureLayers { get; init; }
+
+        public string? RegionBias { get; init; }
+
+        public string? RegionTokens { get; init; }
 
         public string? Grag { get; init; }
 
