@@ -18,7 +18,7 @@ public sealed class DemoCommandTests
             Assert.Contains("locus edit --model", output, StringComparison.Ordinal);
             Assert.Contains(Path.GetFullPath(dir), output, StringComparison.Ordinal);
             string html = File.ReadAllText(Path.Combine(dir, "index.html"));
-            string[] outputs = ["out-none.png", "out-user-mask-composite.png", "out-user-mask-blend.png", "out-user-mask-blend-grag.png", "out-user-mask-adapter.png",
+            string[] outputs = ["out-none.png", "out-user-mask-composite.png", "out-user-mask-blend.png", "out-user-mask-blend-grag.png", "out-user-mask-adapter.png", "out-attention-mask-bias.png", "map-attention-mask-bias.png",
                 "out-predicted-mask-adapter.png"];
             foreach (string png in outputs.Concat(["source.png", "mask.png", "mask-used-user-mask-blend.png"]))
             {

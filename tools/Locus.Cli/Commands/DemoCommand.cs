@@ -68,6 +68,8 @@ public static class DemoCommand
             ("user-mask-blend", "user mask + FlowBlend (outside the ellipse = source latents)", user, new BlendOptions(), null, false, false),
             ("user-mask-blend-grag", "user mask + FlowBlend + GRAG (λ 1, δ 1.3)", user, new BlendOptions(), new GragSettings(1f, 1.3f), false, false),
             ("user-mask-adapter", "user mask + region adapter (SpatialGate) + FlowBlend", user, new BlendOptions(), null, false, true),
+            ("attention-mask-bias", "mask source: attention maps of text tokens 1–2 (IAM-style, first 3 steps) + region bias + FlowBlend",
+                MaskSource.FromAttention([1, 2]), new BlendOptions(), null, false, false),
             ("predicted-mask-adapter", "mask source: the adapter's MaskPredictor (random weights: an arbitrary, often empty mask) + region adapter + FlowBlend", MaskSource.Predicted, new BlendOptions(), null, false, true),
         };
         var rows = new List<DemoReport.Row>();
@@ -86,7 +88,15 @@ public static class DemoCommand
                 Grag = run.Grag,
                 Composite = run.Composite,
                 UseAdapter = run.Adapter,
+                Capture = run.Mask.Kind == MaskSourceKind.Attention ? new AttentionCaptureSettings { Steps = Math.Min(3, steps) } : null,
+                RegionBias = run.Mask.Kind == MaskSourceKind.Attention ? new RegionBiasSettings { Tokens = [1, 2] } : null,
             }, null, cancellationToken);
+            string? map = null;
+            if (result.Maps is { } maps)
+            {
+                map = $"map-{run.Name}.png";
+                HeatMaps.SaveHeatMap(AttentionMaskBuilder.TokenScores(maps.TextOnly, [1, 2], maps.GridHeight, maps.GridWidth), result.Source, Path.Combine(dir, map));
+            }
             string image = $"out-{run.Name}.png";
             ImageCodec.SavePng(result.Image, Path.Combine(dir, image));
             string? mask = null;
@@ -96,7 +106,7 @@ public static class DemoCommand
                 MaskImage.Save(result.PixelMask, Path.Combine(dir, mask));
             }
             var t = result.Timings;
-            rows.Add(new DemoReport.Row(run.Title, image, mask, t.Encode.TotalSeconds, t.Steps.TotalSeconds, t.Decode.TotalSeconds, steps) { MaskSeconds = t.Mask.TotalSeconds });
+            rows.Add(new DemoReport.Row(run.Title, image, mask, t.Encode.TotalSeconds, t.Steps.TotalSeconds, t.Decode.TotalSeconds, steps) { MaskSeconds = t.Mask.TotalSeconds, Map = map });
             output.WriteLine($"{run.Title}: {t.Total.TotalSeconds:0.00} s");
         }
         string index = Path.Combine(dir, "index.html");

@@ -12,6 +12,9 @@ public static class DemoReport
     {
         /// <summary>The mask stage (adapter prelude / attention localisation), 0 when there is none.</summary>
         public double MaskSeconds { get; init; }
+
+        /// <summary>An attention heat map of the run (instruction tokens), or null.</summary>
+        public string? Map { get; init; }
     }
 
     /// <summary>Writes <paramref name="path"/>.</summary>
@@ -29,7 +32,8 @@ public static class DemoReport
         html.AppendLine("<h2>Runs</h2><table><tr><th>run</th><th>output</th><th>mask used</th><th>timings</th></tr>");
         foreach (var r in rows)
         {
-            string maskCell = r.Mask is null ? "none" : $"<img src=\"{Enc(r.Mask)}\">";
+            string maskCell = (r.Mask is null ? "none" : $"<img src=\"{Enc(r.Mask)}\">")
+                + (r.Map is null ? "" : $"<br>attention map of the instruction tokens:<br><img src=\"{Enc(r.Map)}\">");
             html.Append(inv, $"<tr><td>{WebUtility.HtmlEncode(r.Title)}</td><td><img src=\"{Enc(r.Image)}\"></td><td>{maskCell}</td>");
             html.Append(inv, $"<td>VAE encode {r.EncodeSeconds:0.000} s<br>{(r.MaskSeconds > 0 ? $"mask stage {r.MaskSeconds:0.000} s<br>" : "")}{r.Steps} steps {r.StepsSeconds:0.000} s ({r.Steps / Math.Max(r.StepsSeconds, 1e-9):0.0} it/s)<br>VAE decode {r.DecodeSeconds:0.000} s</td></tr>");
             html.AppendLine();
