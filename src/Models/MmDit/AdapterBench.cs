@@ -110,7 +110,8 @@ public static class AdapterBench
         var c = s.Config;
         var seq = s.Sequence;
         int blocks = Config(s.Setup).AdaptedBlocks.Count;
-        output.WriteLine($"{s.Setup.Arch} on {backend.Name} ({dtype}): backbone {s.Weights.BackboneParameterCount / 1e9:F3} B params + adapter "
+        string grag = s.Setup.Grag is null ? "" : $", GRAG ({s.Setup.GragScale.Lambda}, {s.Setup.GragScale.Delta}) {(s.Setup.Grag.TargetRowsOnly ? "target rows" : "all rows")} in both steps";
+        output.WriteLine($"{s.Setup.Arch} on {backend.Name} ({dtype}{grag}): backbone {s.Weights.BackboneParameterCount / 1e9:F3} B params + adapter "
             + $"{s.Weights.AdapterParameterCount / 1e9:F3} B ({c.AdaptedBlocks.Count} of {blocks} blocks adapted; D {c.HiddenSize}, FFN {c.FfnDim}, N_c {c.ConditionTokens}), "
             + $"tokens text {seq.TextTokens} + target {seq.TargetTokens} + ref {seq.ReferenceTokens}");
         output.WriteLine($"nodes backbone {s.Backbone.Graph.Nodes.Count}, adapted {s.Adapted.Graph.Nodes.Count}; arena backbone {s.Backbone.Plan.ArenaBytes / 1048576.0:F0} MiB, "
