@@ -57,6 +57,65 @@ public sealed class CaptureOracleTests
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Capture_WithReferenceGrag_MatchesOracleWithModifiedReferenceKeys(bool targetRowsOnly)
+    {
+        // GRAG rewrites the reference keys inside the attention: k' = λ·μ + δ·(k − μ). The target rows' logits are the same
+        // in the official and the row-restricted form, so the maps (target rows) stay exact: the capture uses the call's LSE.
+        const float lambda = 0.9f, delta = 1.25f;
+        var grag = new GragOptions { TargetRowsOnly = targetRowsOnly };
+        var capture = new AttentionCapture(new AttentionCaptureOptions { PerBlock = true, Layers = [1] });
+        float[]? q = null, k = null;
+        NodeCallback grab = (node, ex) =>
+        {
+            if (node.Name == "transformer_blocks.1.attn.q.rope")
+            {
+                q = ex.Read(node).ToFloatArray();
+            }
+            else if (node.Name == "transformer_blocks.1.attn.k.rope")
+            {
+                k = ex.Read(node).ToFloatArray();
+            }
+        };
+        var r = CaptureRun.Qwen(capture, callback: grab, grag: grag,
+            extraInputs: new Dictionary<string, HostTensor> { [GragOptions.ScalesInput] = grag.Scales(lambda, delta) });
+        Assert.NotNull(q);
+        Assert.NotNull(k);
+        var mask = ModelFixtures.Load(ModelFixtures.Qwen("io.safetensors"))["encoder_hidden_states_mask"].ToFloatArray();
+        var block = r.Maps!.Blocks.Single();
+        for (int item = 0; item < 2; item++)
+        {
+            var kk = (float[])k.Clone();
+            for (int h = 0; h < 2; h++)
+            {
+                long bh = ((long)item * 2) + h;
+                for (int c = 0; c < 16; c++)
+                {
+                    double mu = 0;
+                    for (int j = 23; j < 39; j++)
+                    {
+                        mu += k[((bh * 39) + j) * 16 + c];
+                    }
+                    mu /= 16;
+                    for (int j = 23; j < 39; j++)
+                    {
+                        long at = ((bh * 39) + j) * 16 + c;
+                        kk[at] = (float)((lambda * mu) + (delta * (k[at] - mu)));
+                    }
+                }
+            }
+            var keyBias = Enumerable.Range(0, 39).Select(j => j < 7 && mask[(item * 7) + j] == 0f ? float.NegativeInfinity : 0f).ToArray();
+            var (jt, to, tt, _) = AttentionOracle.Maps(q, kk, 2, 39, 16, item, 7, 16, keyBias);
+            foreach (var (node, expected, name) in new[] { (block.JointText!, jt, "joint"), (block.TextOnly!, to, "text-only"), (block.TargetTarget!, tt, "target") })
+            {
+                double err = AttentionOracle.RelError(CaptureRun.Item(r.Values[node], item).ToFloatArray(), expected);
+                Assert.True(err <= 2e-6, $"item {item} {name}: rel err {err:E3}");
+            }
+        }
+    }
+
+    [Theory]
     [InlineData("flux_kontext_tiny", 0, "attention.safetensors")]
     [InlineData("qwen_image_edit_tiny", 0, "attention.safetensors")]
     [InlineData("qwen_image_edit_tiny", 1, "attention_batch1.safetensors")]

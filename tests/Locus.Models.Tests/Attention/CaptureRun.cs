@@ -28,7 +28,7 @@ internal static class CaptureRun
         return Run(g, sample, store, inputs, seq, capture, region, regionMask, weight, extraInputs, reference, callback);
     }
 
-    public static Result Qwen(AttentionCapture? capture, RegionBiasOptions? region = null, HostTensor? regionMask = null, float weight = 1f, IReadOnlyDictionary<string, HostTensor>? extraInputs = null, bool reference = false, NodeCallback? callback = null, DType? dtype = null)
+    public static Result Qwen(AttentionCapture? capture, RegionBiasOptions? region = null, HostTensor? regionMask = null, float weight = 1f, IReadOnlyDictionary<string, HostTensor>? extraInputs = null, bool reference = false, NodeCallback? callback = null, DType? dtype = null, GragOptions? grag = null)
     {
         var config = QwenImageTransformerTests.Config();
         var io = ModelFixtures.Load(ModelFixtures.Qwen("io.safetensors"));
@@ -36,7 +36,7 @@ internal static class CaptureRun
         Assert.True(masked, "the Qwen fixture's batch item 1 has padded text");
         using var store = WeightStore.Open(ModelFixtures.Qwen("weights.safetensors"));
         var g = new GraphBuilder();
-        var sample = new QwenImageTransformer(config).Build(g, new Common.WeightStoreCatalog(store), seq, dtype ?? DType.F32, masked, capture: capture, regionBias: region);
+        var sample = new QwenImageTransformer(config).Build(g, new Common.WeightStoreCatalog(store), seq, dtype ?? DType.F32, masked, grag, capture: capture, regionBias: region);
         return Run(g, sample, store, inputs, seq, capture, region, regionMask, weight, extraInputs, reference, callback);
     }
 
