@@ -96,8 +96,9 @@ internal static class QwenImageVaeBlocks
         Node a;
         if (matMulAttention)
         {
-            var scores = g.MatMul(q, k, transposeB: true, scope.Name("scores"));              // [B, HW, HW]
-            scores = g.Scale(scores, 1f / MathF.Sqrt(c), 0f, scope.Name("scores.scale"));
+            // The scale goes on q ([B, HW, C]) rather than on the scores, so only two [B, HW, HW] tensors are ever live.
+            var qs = g.Scale(q, 1f / MathF.Sqrt(c), 0f, scope.Name("q.scale"));              // [B, HW, C]
+            var scores = g.MatMul(qs, k, transposeB: true, scope.Name("scores"));             // [B, HW, HW]
             var p = g.Softmax(scores, scope.Name("probs"));                                 // [B, HW, HW]
             a = g.MatMul(p, v, name: scope.Name("attention"));                              // [B, HW, C]
         }
