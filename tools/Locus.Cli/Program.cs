@@ -26,6 +26,7 @@ public static class Program
         var bench = BenchCommand.Create();
         bench.Subcommands.Add(ModelBenchCommand.Create());
         bench.Subcommands.Add(AttentionBenchCommand.Create());
+        bench.Subcommands.Add(EditBenchCommand.Create());
         yield return bench;
         yield return ForwardCommand.Create();
         yield return KernelsCommand.Create();

@@ -18,7 +18,8 @@ internal sealed record StepGraphSpec(SequenceLayout Sequence, bool TextMask, Gra
             string adapter = Adapter is null ? "-" : $"{Adapter.LatentHeight}x{Adapter.LatentWidth}";
             string capture = Capture is null ? "-"
                 : $"{List(Capture.Layers)}/{Capture.JointText}{Capture.TextOnly}{Capture.TargetTarget}/{Capture.PoolTargetTarget}/{Capture.GridHeight}x{Capture.GridWidth}";
-            string bias = RegionBias is null ? "-" : string.Create(CultureInfo.InvariantCulture, $"{RegionBias.Bias}/{List(RegionBias.TextTokens)}");
+            // The region-bias token columns are a graph input; only the bias value is baked into the graph.
+            string bias = RegionBias is null ? "-" : RegionBias.Bias.ToString(CultureInfo.InvariantCulture);
             return $"{Sequence}|{TextMask}|{grag}|{adapter}|{capture}|{bias}";
         }
     }

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using Locus.Engine.Backends;
+using Locus.Engine.IO.Images;
+using Locus.Engine.Tensors;
+using Locus.Models.MmDit;
+using Locus.Models.Vae;
+
+namespace Locus.Models.Editing;
+
+/// <summary>
+/// End-to-end edit time per stage (prepare, VAE encode, mask stage, steps, VAE decode) of a FLUX.1-Kontext-shaped model with
+/// random weights generated on the fly (<see cref="EditPipeline.Synthetic"/>): the real Kontext-dev transformer and FLUX VAE
+/// at <c>--size</c>² by default, or a smaller transformer for the CPU. One warm-up edit (1 step) compiles kernels and plans
+/// the graphs; the timed edit follows.
+/// </summary>
+public static class EditBench
+{
+    /// <summary>Setup: image side, steps, transformer depth/width (null = Kontext-dev), text tokens, mask source, GRAG, blend.</summary>
+    public sealed record Setup(int Size = 1024, int Steps = 28, int? DoubleBlocks = null, int? Heads = null, int TextTokens = 512,
+        string MaskSource = "none", bool Blend = false, (float Lambda, float Delta)? Grag = null, int VaeWidth = 128);
+
+    /// <summary>Runs and prints the stages; returns the timed edit's timings.</summary>
+    /// <exception cref="ArgumentException">A size that is not a positive multiple of 16, steps outside [1, 1000], or an unknown mask source.</exception>
+    public static EditTimings Run(Setup setup, IBackend backend, DType dtype, TextWriter output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(output);
+        if (setup.Size < 16 || setup.Size % 16 != 0 || setup.Steps is < 1 or > 1000 || setup.TextTokens < 1)
+        {
+            throw new ArgumentException($"--size must be a positive multiple of 16 ({setup.Size}), --steps in [1, 1000] ({setup.Steps}), text tokens ≥ 1 ({setup.TextTokens})");
+        }
+        int blocks = Math.Clamp(setup.DoubleBlocks ?? 19, 1, 19);
+        var transformer = FluxTransformerConfig.KontextDev with
+        {
+            NumLayers = blocks,
+            NumSingleLayers = Math.Min(2 * blocks, 38),
+            NumAttentionHeads = setup.Heads ?? 24,
+        };
+        int w = setup.VaeWidth;
+        var vae = AutoencoderKlConfig.Flux with { BlockOutChannels = [w, 2 * w, 4 * w, 4 * w], NormNumGroups = Math.Min(32, w) };
+        var request = Request(setup, transformer);
+        var total = Stopwatch.StartNew();
+        using var pipeline = EditPipeline.Synthetic(transformer, vae, backend, dtype);
+        pipeline.Edit(request with { Steps = 1, Capture = request.Capture is null ? null : request.Capture with { Steps = 1 } }, null, cancellationToken); // warm-up
+        double warm = total.Elapsed.TotalSeconds;
+        var result = pipeline.Edit(request, null, cancellationToken);
+        var t = result.Timings;
+        var inv = CultureInfo.InvariantCulture;
+        output.WriteLine(string.Create(inv, $"edit {setup.Size}² on {backend.Name} ({dtype}), Kontext-shaped: {blocks} double + {transformer.NumSingleLayers} single blocks, "
+            + $"{transformer.NumAttentionHeads} heads, text {setup.TextTokens} tokens, VAE width {w}, mask {setup.MaskSource}{(setup.Blend ? " + blend" : "")}"
+            + $"{(setup.Grag is { } g ? $", GRAG ({g.Lambda}, {g.Delta})" : "")}; warm-up (build, bind, 1-step edit) {warm:F2} s"));
+        output.WriteLine(string.Create(inv, $"prepare {t.Prepare.TotalSeconds:F3} s | encode {t.Encode.TotalSeconds:F3} s | mask {t.Mask.TotalSeconds:F3} s | "
+            + $"{setup.Steps} steps {t.Steps.TotalSeconds:F3} s ({t.Steps.TotalSeconds / setup.Steps:F4} s/step) | decode {t.Decode.TotalSeconds:F3} s | total {t.Total.TotalSeconds:F3} s"));
+        return t;
+    }
+
+    private static EditRequest Request(Setup setup, FluxTransformerConfig config)
+    {
+        int n = setup.Size;
+        var rgb = new byte[n * n * 3];
+        var rng = new Random(3);
+        rng.NextBytes(rgb);
+        var mask = new float[n * n];
+        for (int y = 0; y < n; y++)
+        {
+            for (int x = 0; x < n; x++)
+            {
+                double dx = (x - (n / 2.0)) / (n / 3.0), dy = (y - (n / 2.0)) / (n / 4.0);
+                mask[(y * n) + x] = (dx * dx) + (dy * dy) <= 1 ? 1f : 0f;
+            }
+        }
+        var embeds = new PromptEmbeddings(SeededNoise.Normal(new Shape(1, setup.TextTokens, config.JointAttentionDim), 5),
+            SeededNoise.Normal(new Shape(1, config.PooledProjectionDim), 6), null, "random prompt embeddings");
+        var source = setup.MaskSource switch
+        {
+            "none" => Editing.MaskSource.None,
+            "user" => Editing.MaskSource.FromTensor(HostTensor.FromFloats(new Shape(n, n), mask)),
+            "attention" => Editing.MaskSource.FromAttention([1, 2]),
+            _ => throw new ArgumentException($"--mask-source must be none, user or attention, got '{setup.MaskSource}'"),
+        };
+        return new EditRequest
+        {
+            Image = new Rgb8Image(n, n, rgb),
+            Embeddings = embeds,
+            Steps = setup.Steps,
+            Mask = source,
+            Blend = setup.Blend ? new BlendOptions() : null,
+            Grag = setup.Grag is { } g ? new GragSettings(g.Lambda, g.Delta) : null,
+        };
+    }
+}

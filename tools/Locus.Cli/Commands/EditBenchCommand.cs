@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Globalization;
+using Locus.Engine.Tensors;
+using Locus.Models.Editing;
+
+namespace Locus.Cli.Commands;
+
+/// <summary><c>locus bench edit</c>: end-to-end edit seconds per stage with a random-weight Kontext-shaped model (<see cref="EditBench"/>).</summary>
+public static class EditBenchCommand
+{
+    public static Command Create()
+    {
+        var size = new Option<int>("--size") { Description = "Image side in pixels (multiple of 16)", DefaultValueFactory = _ => 1024 };
+        var steps = new Option<int>("--steps") { Description = "Denoising steps of the timed edit", DefaultValueFactory = _ => 28 };
+        var blocks = new Option<int?>("--blocks") { Description = "Double blocks (single = 2×, capped at 19/38); default the full Kontext-dev" };
+        var heads = new Option<int?>("--heads") { Description = "Attention heads (×128 = width); default 24" };
+        var text = new Option<int>("--text-tokens") { Description = "Text tokens", DefaultValueFactory = _ => 512 };
+        var vaeWidth = new Option<int>("--vae-width") { Description = "VAE base channels (128 = the FLUX VAE)", DefaultValueFactory = _ => 128 };
+        var mask = new Option<string>("--mask-source") { Description = "none, user (an ellipse) or attention", DefaultValueFactory = _ => "none" };
+        var blend = new Option<bool>("--blend") { Description = "FlowBlend with the mask" };
+        var grag = new Option<string?>("--grag") { Description = "GRAG LAMBDA,DELTA" };
+        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cuda" };
+        var dtype = new Option<string>("--dtype") { Description = "f32 or bf16 (default bf16 on cuda, f32 on cpu)" };
+        var command = new Command("edit", "End-to-end edit seconds per stage (encode, mask, steps, decode) of a random-weight Kontext-shaped model.")
+        {
+            size, steps, blocks, heads, text, vaeWidth, mask, blend, grag, device, dtype,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            string dev = parse.GetValue(device)!;
+            if (dev is not ("cpu" or "cuda"))
+            {
+                throw new ArgumentException($"--device must be cpu or cuda, got '{dev}'");
+            }
+            string dt = parse.GetValue(dtype) ?? (dev == "cuda" ? "bf16" : "f32");
+            if (dt is not ("f32" or "bf16"))
+            {
+                throw new ArgumentException($"--dtype must be f32 or bf16, got '{dt}'");
+            }
+            (float, float)? g = null;
+            if (parse.GetValue(grag) is { } text2)
+            {
+                var parts = text2.Split(',');
+                if (parts.Length != 2 || !float.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out float l)
+                    || !float.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out float d))
+                {
+                    throw new ArgumentException($"--grag must be two numbers LAMBDA,DELTA, got '{text2}'");
+                }
+                g = (l, d);
+            }
+            var setup = new EditBench.Setup(parse.GetValue(size), parse.GetValue(steps), parse.GetValue(blocks), parse.GetValue(heads), parse.GetValue(text),
+                parse.GetValue(mask)!, parse.GetValue(blend), g, parse.GetValue(vaeWidth));
+            using var backend = EditCommand.CreateBackend(dev);
+            EditBench.Run(setup, backend, dt == "bf16" ? DType.BF16 : DType.F32, parse.InvocationConfiguration.Output);
+            return 0;
+        }, parse.InvocationConfiguration.Error));
+        return command;
+    }
+}
