@@ -88,7 +88,7 @@ public sealed partial class EditPipeline : IDisposable
                 model = new KontextBackbone(FluxTransformerConfig.FromJson(folder.TransformerConfig));
                 vaeWeights = ModelWeights.FromStore(WeightStore.Open(folder.VaeDir));
                 owned.Add(vaeWeights);
-                vae = new AutoencoderKl(AutoencoderKlConfig.FromJson(folder.VaeConfig), vaeWeights.Catalog);
+                vae = new AutoencoderKl(AutoencoderKlConfig.FromJson(folder.VaeConfig), vaeWeights.Catalog).For(backend, dtype);
             }
             else
             {
@@ -96,7 +96,7 @@ public sealed partial class EditPipeline : IDisposable
                 var view = new QwenImageVaeWeights(WeightStore.Open(folder.VaeDir), ownsStore: true);
                 vaeWeights = ModelWeights.FromView(view);
                 owned.Add(vaeWeights);
-                var qwenVae = new QwenImageVae(QwenImageVaeConfig.FromJson(folder.VaeConfig), view);
+                var qwenVae = new QwenImageVae(QwenImageVaeConfig.FromJson(folder.VaeConfig), view).For(backend, dtype);
                 qwenVae.CheckCheckpoint();
                 vae = qwenVae;
             }
@@ -131,7 +131,7 @@ public sealed partial class EditPipeline : IDisposable
         var t = ModelWeights.FromRandom(new RandomWeights(weightType, seed: 1));
         var v = ModelWeights.FromRandom(new RandomWeights(weightType, seed: 2));
         var model = new KontextBackbone(transformer);
-        var autoencoder = new AutoencoderKl(vae, v.Catalog);
+        var autoencoder = new AutoencoderKl(vae, v.Catalog).For(backend, dtype);
         CheckVae("synthetic model", model, autoencoder);
         return new EditPipeline(null, EditModelKind.FluxKontext, backend, dtype, model, autoencoder, t, v, scheduler ?? FlowMatchSchedulerConfig.FluxKontext, null, null);
     }

@@ -4,6 +4,7 @@
 // UNetMidBlock2D), models/attention_processor.py (Attention, AttnProcessor2_0). Keys: "encoder.*", "decoder.*",
 // optional "quant_conv.*"/"post_quant_conv.*" (absent in the FLUX VAE). Differences: only the posterior mean is
 // computed (the "argmax" mode Kontext uses), no tiling/slicing, and the latent scaling lives in explicit helpers.
+using Locus.Engine.Backends;
 using Locus.Engine.Graph;
 using Locus.Engine.IO;
 using Locus.Engine.Tensors;
@@ -37,6 +38,23 @@ public sealed class AutoencoderKl : IImageVae
     /// <summary>The configuration.</summary>
     public AutoencoderKlConfig Config { get; }
 
+    /// <summary>
+    /// Build the mid-block attention as MatMul → Softmax → MatMul ([HW, HW] scores in memory: 1 GiB in f32 at 1024²) instead of
+    /// the fused Attention op, whose CUDA kernel caps the head dim (≤ 256) below the VAE's 512 channels. Default false.
+    /// </summary>
+    public bool MatMulAttention { get; init; }
+
+    /// <summary>This VAE with <see cref="MatMulAttention"/> set when <paramref name="backend"/>'s fused Attention cannot take head dim C in <paramref name="dtype"/>.</summary>
+    public AutoencoderKl For(IBackend backend, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        int c = Config.BlockOutChannels[^1];
+        var g = new GraphBuilder();
+        var q = g.Input("q", dtype, new Shape(1, 1, 4, c));
+        var probe = g.Attention(q, q, q, 1f / MathF.Sqrt(c), name: "probe");
+        return new AutoencoderKl(Config, _weights) { MatMulAttention = !backend.Supports(probe, out _) };
+    }
+
     /// <inheritdoc/>
     public int LatentChannels => Config.LatentChannels;
 
@@ -66,7 +84,7 @@ public sealed class AutoencoderKl : IImageVae
             throw new ArgumentException($"image {image.Shape} must be [B, {Config.InChannels}, H, W] with H and W positive multiples of {f}", nameof(image));
         }
         var root = new WeightScope(g, _weights);
-        var moments = VaeEncoder.Build(root, Config, image);                                    // [B, 2·latent, H/f, W/f]
+        var moments = VaeEncoder.Build(root, Config, image, MatMulAttention);                                    // [B, 2·latent, H/f, W/f]
         if (Config.UseQuantConv)
         {
             moments = VaeBlocks.Conv(root, "quant_conv", moments, 2 * Config.LatentChannels, 1, new Conv2dParams(1, 0));
@@ -101,7 +119,7 @@ public sealed class AutoencoderKl : IImageVae
         {
             z = VaeBlocks.Conv(root, "post_quant_conv", z, Config.LatentChannels, 1, new Conv2dParams(1, 0)); // [B, latent, h, w]
         }
-        return VaeDecoder.Build(root, Config, z);                                                // [B, out, h·f, w·f]
+        return VaeDecoder.Build(root, Config, z, MatMulAttention);                                                // [B, out, h·f, w·f]
     }
 
     /// <summary>Transformer latent from a VAE mean: (mean − shift_factor)·scaling_factor (two f32 ops, as diffusers).</summary>

@@ -72,23 +72,24 @@ internal static class VaeBlocks
     }
 
     /// <summary>UNetMidBlock2D (1 layer): resnets.0 → attentions.0 (if enabled) → resnets.1; channels unchanged.</summary>
-    public static Node MidBlock(WeightScope scope, Node x, int groups, bool attention)
+    public static Node MidBlock(WeightScope scope, Node x, int groups, bool attention, bool matMulAttention = false)
     {
         // x: [B, C, H, W]
         int c = x.Shape[1];
         var h = Resnet(scope.Push("resnets").Push(0), x, c, groups);
         if (attention)
         {
-            h = Attention(scope.Push("attentions").Push(0), h, groups);
+            h = Attention(scope.Push("attentions").Push(0), h, groups, matMulAttention);
         }
         return Resnet(scope.Push("resnets").Push(1), h, c, groups);
     }
 
     /// <summary>
     /// Single-head spatial self-attention with group_norm and residual: t = GN(x) as tokens [B, HW, C];
-    /// out = x + to_out.0(softmax(q·kᵀ/√C)·v) with q, k, v = to_q/to_k/to_v(t).
+    /// out = x + to_out.0(softmax(q·kᵀ/√C)·v) with q, k, v = to_q/to_k/to_v(t). <paramref name="matMulAttention"/>: MatMul → Softmax
+    /// → MatMul ([B, HW, HW] scores) instead of the fused op, for backends whose fused kernel caps the head dim below C.
     /// </summary>
-    public static Node Attention(WeightScope scope, Node x, int groups)
+    public static Node Attention(WeightScope scope, Node x, int groups, bool matMulAttention = false)
     {
         // x: [B, C, H, W]
         var g = scope.Graph;
@@ -99,11 +100,21 @@ internal static class VaeBlocks
         var q = Projection(scope, "to_q", t, c);                                 // [B, HW, C]
         var k = Projection(scope, "to_k", t, c);
         var v = Projection(scope, "to_v", t, c);
-        q = g.Reshape(q, new(b, 1, hw, c), scope.Name("q_heads"));              // [B, 1, HW, C]
-        k = g.Reshape(k, new(b, 1, hw, c), scope.Name("k_heads"));
-        v = g.Reshape(v, new(b, 1, hw, c), scope.Name("v_heads"));
-        var a = g.Attention(q, k, v, 1f / MathF.Sqrt(c), name: scope.Name("attention")); // [B, 1, HW, C]
-        a = g.Reshape(a, new(b, hw, c), scope.Name("attention.merge"));         // [B, HW, C]
+        Node a;
+        if (matMulAttention)
+        {
+            var qs = g.Scale(q, 1f / MathF.Sqrt(c), 0f, scope.Name("q.scale"));   // [B, HW, C]; scale q, not the HW² scores
+            var scores = g.MatMul(qs, k, transposeB: true, scope.Name("scores"));  // [B, HW, HW]
+            a = g.MatMul(g.Softmax(scores, scope.Name("probs")), v, name: scope.Name("attention")); // [B, HW, C]
+        }
+        else
+        {
+            q = g.Reshape(q, new(b, 1, hw, c), scope.Name("q_heads"));          // [B, 1, HW, C]
+            k = g.Reshape(k, new(b, 1, hw, c), scope.Name("k_heads"));
+            v = g.Reshape(v, new(b, 1, hw, c), scope.Name("v_heads"));
+            a = g.Attention(q, k, v, 1f / MathF.Sqrt(c), name: scope.Name("attention")); // [B, 1, HW, C]
+            a = g.Reshape(a, new(b, hw, c), scope.Name("attention.merge"));     // [B, HW, C]
+        }
         a = Projection(scope, "to_out.0", a, c);                                 // [B, HW, C]; to_out.1 is Dropout
         a = g.Permute(a, [0, 2, 1], scope.Name("to_out.transpose"));            // [B, C, HW]
         a = g.Reshape(a, x.Shape, scope.Name("to_out.view"));                   // [B, C, H, W]

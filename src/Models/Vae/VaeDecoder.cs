@@ -9,7 +9,7 @@ namespace Locus.Models.Vae;
 internal static class VaeDecoder
 {
     /// <summary>latent [B, latent, h, w] → image [B, out, h·f, w·f].</summary>
-    public static Node Build(WeightScope root, AutoencoderKlConfig config, Node latent)
+    public static Node Build(WeightScope root, AutoencoderKlConfig config, Node latent, bool matMulAttention = false)
     {
         // latent: [B, latent, h, w]
         var scope = root.Push("decoder");
@@ -17,7 +17,7 @@ internal static class VaeDecoder
         int groups = config.NormNumGroups;
         int levels = blocks.Count;
         var x = VaeBlocks.Conv3x3(scope, "conv_in", latent, blocks[levels - 1]);                 // [B, c_last, h, w]
-        x = VaeBlocks.MidBlock(scope.Push("mid_block"), x, groups, config.MidBlockAddAttention); // [B, c_last, h, w]
+        x = VaeBlocks.MidBlock(scope.Push("mid_block"), x, groups, config.MidBlockAddAttention, matMulAttention); // [B, c_last, h, w]
         for (int i = 0; i < levels; i++)
         {
             var block = scope.Push("up_blocks").Push(i);

@@ -9,7 +9,7 @@ namespace Locus.Models.Vae;
 internal static class VaeEncoder
 {
     /// <summary>image [B, in, H, W] → moments [B, 2·latent, H/f, W/f] (mean ‖ logvar on channels).</summary>
-    public static Node Build(WeightScope root, AutoencoderKlConfig config, Node image)
+    public static Node Build(WeightScope root, AutoencoderKlConfig config, Node image, bool matMulAttention = false)
     {
         // image: [B, in, H, W]
         var scope = root.Push("encoder");
@@ -28,7 +28,7 @@ internal static class VaeEncoder
                 x = VaeBlocks.Downsample(block, x);                                  // [B, ci, h/2, w/2]
             }
         }
-        x = VaeBlocks.MidBlock(scope.Push("mid_block"), x, groups, config.MidBlockAddAttention); // [B, c_last, H/f, W/f]
+        x = VaeBlocks.MidBlock(scope.Push("mid_block"), x, groups, config.MidBlockAddAttention, matMulAttention); // [B, c_last, H/f, W/f]
         x = VaeBlocks.GroupNorm(scope, "conv_norm_out", x, groups);
         x = root.Graph.Silu(x, scope.Name("conv_act"));
         return VaeBlocks.Conv3x3(scope, "conv_out", x, 2 * config.LatentChannels); // [B, 2·latent, H/f, W/f]

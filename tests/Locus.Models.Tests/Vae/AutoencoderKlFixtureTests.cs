@@ -26,11 +26,13 @@ public sealed class AutoencoderKlFixtureTests
         ["decoder.up_blocks.1"] = "decoder.up_blocks.1.resnets.1",
     };
 
-    [Fact]
-    public void BuildEncodeMean_FixtureImage_MatchesDiffusersMeanAndIntermediates()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BuildEncodeMean_FixtureImage_MatchesDiffusersMeanAndIntermediates(bool matMulAttention)
     {
         using var weights = WeightStore.Open(VaeFixture.WeightsPath);
-        var vae = new AutoencoderKl(VaeFixture.Config(), weights);
+        var vae = new AutoencoderKl(VaeFixture.Config(), weights) { MatMulAttention = matMulAttention };
         var g = new GraphBuilder();
         var image = g.Input("image", DType.F32, new Shape(1, 3, 32, 32));
         var mean = vae.BuildEncodeMean(g, image);
@@ -60,11 +62,14 @@ public sealed class AutoencoderKlFixtureTests
         VaeFixture.AssertClose(VaeFixture.Io["latent_dist_logvar"].Values, logvar, "latent_dist_logvar");
     }
 
-    [Fact]
-    public void BuildDecode_FixtureLatent_MatchesDiffusersDecodedAndIntermediates()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void BuildDecode_FixtureLatent_MatchesDiffusersDecodedAndIntermediates(bool matMulAttention)
     {
+        // matMulAttention: the MatMul → Softmax → MatMul mid-block attention used where the fused kernel caps the head dim (CUDA).
         using var weights = WeightStore.Open(VaeFixture.WeightsPath);
-        var vae = new AutoencoderKl(VaeFixture.Config(), weights);
+        var vae = new AutoencoderKl(VaeFixture.Config(), weights) { MatMulAttention = matMulAttention };
         var g = new GraphBuilder();
         var latent = g.Input("decoder_input_latent", DType.F32, new Shape(1, 16, 16, 16));
         var decoded = vae.BuildDecode(g, latent);
@@ -92,6 +97,14 @@ public sealed class AutoencoderKlFixtureTests
 
         Assert.Empty(weights.UnusedKeys());
         Assert.Equal(weights.Keys.Count(), g.Weights.Count);
+    }
+
+    [Fact]
+    public void For_Cpu_KeepsTheFusedAttention()
+    {
+        using var weights = WeightStore.Open(VaeFixture.WeightsPath);
+        using var backend = new Kernels.Cpu.CpuBackend();
+        Assert.False(new AutoencoderKl(VaeFixture.Config(), weights).For(backend, DType.F32).MatMulAttention);
     }
 
     [Fact]
