@@ -22,6 +22,19 @@ internal static class ConfigJson
         }
     }
 
+    /// <summary>The text of <paramref name="path"/>; a missing or unreadable file is a <see cref="ModelConfigException"/> naming it.</summary>
+    public static string ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new ModelConfigException($"{path}: cannot read the config ({e.Message})", e);
+        }
+    }
+
     public static string? ClassName(JsonElement root) =>
         root.TryGetProperty("_class_name", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 

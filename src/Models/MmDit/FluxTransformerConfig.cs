@@ -32,7 +32,7 @@ public sealed record FluxTransformerConfig
 
     /// <summary>Reads a diffusers config.json file.</summary>
     /// <exception cref="ModelConfigException">Malformed JSON or an invalid value (names the file and key).</exception>
-    public static FluxTransformerConfig FromJson(string path) => FromJsonText(File.ReadAllText(path), path);
+    public static FluxTransformerConfig FromJson(string path) => FromJsonText(ConfigJson.ReadFile(path), path);
 
     /// <summary>Parses config.json text; <paramref name="source"/> names it in errors.</summary>
     public static FluxTransformerConfig FromJsonText(string json, string source = "config.json")

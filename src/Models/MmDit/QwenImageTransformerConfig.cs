@@ -31,7 +31,7 @@ public sealed record QwenImageTransformerConfig
 
     /// <summary>Reads a diffusers config.json file.</summary>
     /// <exception cref="ModelConfigException">Malformed JSON or an invalid value (names the file and key).</exception>
-    public static QwenImageTransformerConfig FromJson(string path) => FromJsonText(File.ReadAllText(path), path);
+    public static QwenImageTransformerConfig FromJson(string path) => FromJsonText(ConfigJson.ReadFile(path), path);
 
     /// <summary>Parses config.json text; <paramref name="source"/> names it in errors.</summary>
     public static QwenImageTransformerConfig FromJsonText(string json, string source = "config.json")

@@ -32,6 +32,17 @@ public sealed class ModelErrorTests
     }
 
     [Fact]
+    public void FromJson_MissingOrUnreadableConfig_ThrowsModelConfigExceptionNamingThePath()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "locus-no-such-dir-" + Guid.NewGuid().ToString("N"), "config.json");
+        var e = Assert.Throws<ModelConfigException>(() => FluxTransformerConfig.FromJson(missing));
+        Assert.Contains(missing, e.Message, StringComparison.Ordinal);
+        string dir = Path.GetTempPath();                      // a directory, not a file
+        e = Assert.Throws<ModelConfigException>(() => QwenImageTransformerConfig.FromJson(dir));
+        Assert.Contains("cannot read the config", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_WrongWeightShape_ThrowsNamingKeyAndBothShapes()
     {
         using var store = WeightStore.Open(ModelFixtures.Flux("weights.safetensors"));
