@@ -71,6 +71,31 @@ public sealed class EditPipelineAdapterTests(TinyModelFixture fixture) : IClassF
     }
 
     [Fact]
+    public void Edit_AttentionMaskWithAdapter_AdapterJoinsAfterLocalisation_GateZeroIsIdentity()
+    {
+        var request = TinyModelFixture.Request(seed: 12, steps: 4) with
+        {
+            Mask = MaskSource.FromAttention([0, 3]),
+            Blend = new BlendOptions(),
+            Capture = new AttentionCaptureSettings { Steps = 2 },
+        };
+        var plain = fixture.Pipeline.Edit(request, null, TestContext.Current.CancellationToken);
+        using (var closed = new TempAdapter(fixture.Root, closedGate: true))
+        using (var backend = new CpuBackend())
+        using (var pipeline = EditPipeline.Open(fixture.Root, backend, DType.F32, closed.Path))
+        {
+            var adapted = pipeline.Edit(request, null, TestContext.Current.CancellationToken);
+            Assert.True(adapted.AdapterUsed);
+            Assert.Equal(plain.TokenMask!.Data, adapted.TokenMask!.Data);
+            Assert.Equal(plain.Latents.Data, adapted.Latents.Data);
+        }
+        using var live = new TempAdapter(fixture.Root, closedGate: false);
+        using var backend2 = new CpuBackend();
+        using var livePipeline = EditPipeline.Open(fixture.Root, backend2, DType.F32, live.Path);
+        Assert.NotEqual(plain.Latents.Data, livePipeline.Edit(request, null, TestContext.Current.CancellationToken).Latents.Data);
+    }
+
+    [Fact]
     public void Edit_PredictedMaskWithoutAdapter_ThrowsNamingTheAdapter()
     {
         var request = TinyModelFixture.Request() with { Mask = MaskSource.Predicted };
