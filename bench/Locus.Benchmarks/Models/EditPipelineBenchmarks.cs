@@ -73,7 +73,7 @@ public class EditPipelineBenchmarks : IDisposable
         // The stages alone: the VAE and one transformer session at the pipeline's shapes.
         var folder = ModelFolder.Open(model);
         _vaeStore = WeightStore.Open(folder.VaeDir);
-        _vae = new AutoencoderKl(AutoencoderKlConfig.FromJson(folder.VaeConfig), _vaeStore);
+        _vae = new AutoencoderKl(AutoencoderKlConfig.FromJson(folder.VaeConfig), _vaeStore).For(_backend, DType.F32);   // the pipeline's form
         _transformerStore = WeightStore.Open(folder.TransformerDir);
         var config = FluxTransformerConfig.FromJson(folder.TransformerConfig);
         int grid = Size / _vae.Config.DownsampleFactor / 2, nt = grid * grid;
