@@ -2,127 +2,168 @@ using System.Runtime.Intrinsics;
 
 namespace Locus.Kernels.Cpu.Attention;
 
+// Register-tiled micro-kernels (generated: one accumulator register per (row, half panel)).
 internal static unsafe partial class FlashAttention
 {
-    /// <summary>s[i, j] = Σ_c qt[i, c]·kt[c, j] for j &lt; kbPad (a multiple of 32); 2 rows × 32 columns per register block.</summary>
-    // SAFETY: qt holds rows × d, kt holds d × KTile, s holds rows × KTile floats.
-    private static void Logits(float* qt, int rows, int d, float* kt, int kbPad, float* s)
+    /// <summary>sᵀ[r, 0..32) = Σ_c k[r, c]·qp[c, 0..32) for the 8 key rows r (Vector512, 16 accumulators).</summary>
+    // SAFETY: k addresses 8 rows of d floats (row stride ldk), qp a packed panel of d × Nr floats, st 8 rows of Nr floats (row stride ldst).
+    private static void Qk512(float* k, nint ldk, float* qp, int d, float* st, nint ldst)
     {
-        // qt [rows, d] · kt [d, kbPad] → s [rows, KTile]
-        for (int i = 0; i < rows; i += 2)
+        // k [8, d] · qp [d, 32] → st [8, 32]
+        float* k0 = k;
+        float* k1 = k0 + ldk;
+        float* k2 = k1 + ldk;
+        float* k3 = k2 + ldk;
+        float* k4 = k3 + ldk;
+        float* k5 = k4 + ldk;
+        float* k6 = k5 + ldk;
+        float* k7 = k6 + ldk;
+        Vector512<float> a0 = Vector512<float>.Zero, b0 = Vector512<float>.Zero;
+        Vector512<float> a1 = Vector512<float>.Zero, b1 = Vector512<float>.Zero;
+        Vector512<float> a2 = Vector512<float>.Zero, b2 = Vector512<float>.Zero;
+        Vector512<float> a3 = Vector512<float>.Zero, b3 = Vector512<float>.Zero;
+        Vector512<float> a4 = Vector512<float>.Zero, b4 = Vector512<float>.Zero;
+        Vector512<float> a5 = Vector512<float>.Zero, b5 = Vector512<float>.Zero;
+        Vector512<float> a6 = Vector512<float>.Zero, b6 = Vector512<float>.Zero;
+        Vector512<float> a7 = Vector512<float>.Zero, b7 = Vector512<float>.Zero;
+        for (nint c = 0; c < d; c++)
         {
-            bool two = i + 1 < rows;
-            float* qa = qt + i * d, qb = two ? qa + d : qa;
-            for (int j = 0; j < kbPad; j += 32)
-            {
-                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                Vector256<float> b0 = default, b1 = default, b2 = default, b3 = default;
-                float* k = kt + j;
-                for (int c = 0; c < d; c++, k += KTile)
-                {
-                    var k0 = Vector256.Load(k);
-                    var k1 = Vector256.Load(k + 8);
-                    var k2 = Vector256.Load(k + 16);
-                    var k3 = Vector256.Load(k + 24);
-                    var x = Vector256.Create(qa[c]);
-                    var y = Vector256.Create(qb[c]);
-                    a0 = Vector256.FusedMultiplyAdd(x, k0, a0);
-                    a1 = Vector256.FusedMultiplyAdd(x, k1, a1);
-                    a2 = Vector256.FusedMultiplyAdd(x, k2, a2);
-                    a3 = Vector256.FusedMultiplyAdd(x, k3, a3);
-                    b0 = Vector256.FusedMultiplyAdd(y, k0, b0);
-                    b1 = Vector256.FusedMultiplyAdd(y, k1, b1);
-                    b2 = Vector256.FusedMultiplyAdd(y, k2, b2);
-                    b3 = Vector256.FusedMultiplyAdd(y, k3, b3);
-                }
-                float* sa = s + i * KTile + j;
-                a0.Store(sa);
-                a1.Store(sa + 8);
-                a2.Store(sa + 16);
-                a3.Store(sa + 24);
-                if (two)
-                {
-                    float* sb = sa + KTile;
-                    b0.Store(sb);
-                    b1.Store(sb + 8);
-                    b2.Store(sb + 16);
-                    b3.Store(sb + 24);
-                }
-            }
+            var q0 = Vector512.Load(qp);
+            var q1 = Vector512.Load(qp + 16);
+            qp += Nr;
+            var x0 = Vector512.Create(k0[c]);
+            a0 = Vector512.FusedMultiplyAdd(x0, q0, a0);
+            b0 = Vector512.FusedMultiplyAdd(x0, q1, b0);
+            var x1 = Vector512.Create(k1[c]);
+            a1 = Vector512.FusedMultiplyAdd(x1, q0, a1);
+            b1 = Vector512.FusedMultiplyAdd(x1, q1, b1);
+            var x2 = Vector512.Create(k2[c]);
+            a2 = Vector512.FusedMultiplyAdd(x2, q0, a2);
+            b2 = Vector512.FusedMultiplyAdd(x2, q1, b2);
+            var x3 = Vector512.Create(k3[c]);
+            a3 = Vector512.FusedMultiplyAdd(x3, q0, a3);
+            b3 = Vector512.FusedMultiplyAdd(x3, q1, b3);
+            var x4 = Vector512.Create(k4[c]);
+            a4 = Vector512.FusedMultiplyAdd(x4, q0, a4);
+            b4 = Vector512.FusedMultiplyAdd(x4, q1, b4);
+            var x5 = Vector512.Create(k5[c]);
+            a5 = Vector512.FusedMultiplyAdd(x5, q0, a5);
+            b5 = Vector512.FusedMultiplyAdd(x5, q1, b5);
+            var x6 = Vector512.Create(k6[c]);
+            a6 = Vector512.FusedMultiplyAdd(x6, q0, a6);
+            b6 = Vector512.FusedMultiplyAdd(x6, q1, b6);
+            var x7 = Vector512.Create(k7[c]);
+            a7 = Vector512.FusedMultiplyAdd(x7, q0, a7);
+            b7 = Vector512.FusedMultiplyAdd(x7, q1, b7);
         }
+        a0.Store(st);
+        b0.Store(st + 16);
+        st += ldst;
+        a1.Store(st);
+        b1.Store(st + 16);
+        st += ldst;
+        a2.Store(st);
+        b2.Store(st + 16);
+        st += ldst;
+        a3.Store(st);
+        b3.Store(st + 16);
+        st += ldst;
+        a4.Store(st);
+        b4.Store(st + 16);
+        st += ldst;
+        a5.Store(st);
+        b5.Store(st + 16);
+        st += ldst;
+        a6.Store(st);
+        b6.Store(st + 16);
+        st += ldst;
+        a7.Store(st);
+        b7.Store(st + 16);
     }
 
-    /// <summary>Online-softmax update of one row: p = e^(s − m'), l ← l·e^(m − m') + Σp, acc ← acc·e^(m − m') + p·V.</summary>
-    // SAFETY: srow holds kb floats (overwritten by p), v holds kb rows of dv floats, acc holds dv floats.
-    private static void Accumulate(float* srow, int kb, float* v, int dv, float* acc, ref float m, ref float l)
+    /// <summary>acc[r, 0..32) = α_r·acc[r, 0..32) + Σ_j pt[j, r]·v[j, 0..32) for the 8 query rows r (Vector512, 16 accumulators).</summary>
+    // SAFETY: pt addresses kb rows of ≥ 8 floats (row stride ldpt), v kb rows of Nr floats (row stride ldv), acc 8 rows of Nr floats (row stride ldacc), alpha 8 floats.
+    private static void Pv512(float* pt, nint ldpt, float* v, nint ldv, int kb, float* acc, nint ldacc, float* alpha)
     {
-        float blockMax = float.NegativeInfinity;
+        // pᵀ [kb, 8] · v [kb, 32] + α·acc [8, 32] → acc [8, 32]
+        float* c0 = acc;
+        float* c1 = c0 + ldacc;
+        float* c2 = c1 + ldacc;
+        float* c3 = c2 + ldacc;
+        float* c4 = c3 + ldacc;
+        float* c5 = c4 + ldacc;
+        float* c6 = c5 + ldacc;
+        float* c7 = c6 + ldacc;
+        var s0 = Vector512.Create(alpha[0]);
+        var a0 = Vector512.Load(c0) * s0;
+        var b0 = Vector512.Load(c0 + 16) * s0;
+        var s1 = Vector512.Create(alpha[1]);
+        var a1 = Vector512.Load(c1) * s1;
+        var b1 = Vector512.Load(c1 + 16) * s1;
+        var s2 = Vector512.Create(alpha[2]);
+        var a2 = Vector512.Load(c2) * s2;
+        var b2 = Vector512.Load(c2 + 16) * s2;
+        var s3 = Vector512.Create(alpha[3]);
+        var a3 = Vector512.Load(c3) * s3;
+        var b3 = Vector512.Load(c3 + 16) * s3;
+        var s4 = Vector512.Create(alpha[4]);
+        var a4 = Vector512.Load(c4) * s4;
+        var b4 = Vector512.Load(c4 + 16) * s4;
+        var s5 = Vector512.Create(alpha[5]);
+        var a5 = Vector512.Load(c5) * s5;
+        var b5 = Vector512.Load(c5 + 16) * s5;
+        var s6 = Vector512.Create(alpha[6]);
+        var a6 = Vector512.Load(c6) * s6;
+        var b6 = Vector512.Load(c6 + 16) * s6;
+        var s7 = Vector512.Create(alpha[7]);
+        var a7 = Vector512.Load(c7) * s7;
+        var b7 = Vector512.Load(c7 + 16) * s7;
         for (int j = 0; j < kb; j++)
         {
-            blockMax = MathF.Max(blockMax, srow[j]);
+            var v0 = Vector512.Load(v);
+            var v1 = Vector512.Load(v + 16);
+            v += ldv;
+            var x0 = Vector512.Create(pt[0]);
+            a0 = Vector512.FusedMultiplyAdd(x0, v0, a0);
+            b0 = Vector512.FusedMultiplyAdd(x0, v1, b0);
+            var x1 = Vector512.Create(pt[1]);
+            a1 = Vector512.FusedMultiplyAdd(x1, v0, a1);
+            b1 = Vector512.FusedMultiplyAdd(x1, v1, b1);
+            var x2 = Vector512.Create(pt[2]);
+            a2 = Vector512.FusedMultiplyAdd(x2, v0, a2);
+            b2 = Vector512.FusedMultiplyAdd(x2, v1, b2);
+            var x3 = Vector512.Create(pt[3]);
+            a3 = Vector512.FusedMultiplyAdd(x3, v0, a3);
+            b3 = Vector512.FusedMultiplyAdd(x3, v1, b3);
+            var x4 = Vector512.Create(pt[4]);
+            a4 = Vector512.FusedMultiplyAdd(x4, v0, a4);
+            b4 = Vector512.FusedMultiplyAdd(x4, v1, b4);
+            var x5 = Vector512.Create(pt[5]);
+            a5 = Vector512.FusedMultiplyAdd(x5, v0, a5);
+            b5 = Vector512.FusedMultiplyAdd(x5, v1, b5);
+            var x6 = Vector512.Create(pt[6]);
+            a6 = Vector512.FusedMultiplyAdd(x6, v0, a6);
+            b6 = Vector512.FusedMultiplyAdd(x6, v1, b6);
+            var x7 = Vector512.Create(pt[7]);
+            a7 = Vector512.FusedMultiplyAdd(x7, v0, a7);
+            b7 = Vector512.FusedMultiplyAdd(x7, v1, b7);
+            pt += ldpt;
         }
-        float mNew = MathF.Max(m, blockMax);
-        if (float.IsNegativeInfinity(mNew))
-        {
-            return;
-        }
-        float alpha = MathF.Exp(m - mNew);
-        var mv = Vector256.Create(mNew);
-        float sum = 0;
-        int jv = 0;
-        for (; jv + 8 <= kb; jv += 8)
-        {
-            var p = Vector256.Exp(Vector256.Load(srow + jv) - mv);
-            p.Store(srow + jv);
-            sum += Vector256.Sum(p);
-        }
-        for (; jv < kb; jv++)
-        {
-            srow[jv] = MathF.Exp(srow[jv] - mNew);
-            sum += srow[jv];
-        }
-        l = l * alpha + sum;
-        m = mNew;
-        int c = 0;
-        var av = Vector256.Create(alpha);
-        for (; c + 32 <= dv; c += 32)
-        {
-            var o0 = Vector256.Load(acc + c) * av;
-            var o1 = Vector256.Load(acc + c + 8) * av;
-            var o2 = Vector256.Load(acc + c + 16) * av;
-            var o3 = Vector256.Load(acc + c + 24) * av;
-            float* vr = v + c;
-            for (int j = 0; j < kb; j++, vr += dv)
-            {
-                var p = Vector256.Create(srow[j]);
-                o0 = Vector256.FusedMultiplyAdd(p, Vector256.Load(vr), o0);
-                o1 = Vector256.FusedMultiplyAdd(p, Vector256.Load(vr + 8), o1);
-                o2 = Vector256.FusedMultiplyAdd(p, Vector256.Load(vr + 16), o2);
-                o3 = Vector256.FusedMultiplyAdd(p, Vector256.Load(vr + 24), o3);
-            }
-            o0.Store(acc + c);
-            o1.Store(acc + c + 8);
-            o2.Store(acc + c + 16);
-            o3.Store(acc + c + 24);
-        }
-        for (; c + 8 <= dv; c += 8)
-        {
-            var o0 = Vector256.Load(acc + c) * av;
-            float* vr = v + c;
-            for (int j = 0; j < kb; j++, vr += dv)
-            {
-                o0 = Vector256.FusedMultiplyAdd(Vector256.Create(srow[j]), Vector256.Load(vr), o0);
-            }
-            o0.Store(acc + c);
-        }
-        for (; c < dv; c++)
-        {
-            float o0 = acc[c] * alpha;
-            for (int j = 0; j < kb; j++)
-            {
-                o0 = MathF.FusedMultiplyAdd(srow[j], v[(long)j * dv + c], o0);
-            }
-            acc[c] = o0;
-        }
+        a0.Store(c0);
+        b0.Store(c0 + 16);
+        a1.Store(c1);
+        b1.Store(c1 + 16);
+        a2.Store(c2);
+        b2.Store(c2 + 16);
+        a3.Store(c3);
+        b3.Store(c3 + 16);
+        a4.Store(c4);
+        b4.Store(c4 + 16);
+        a5.Store(c5);
+        b5.Store(c5 + 16);
+        a6.Store(c6);
+        b6.Store(c6 + 16);
+        a7.Store(c7);
+        b7.Store(c7 + 16);
     }
 }

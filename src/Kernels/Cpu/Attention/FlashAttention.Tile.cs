@@ -1,69 +1,72 @@
-using System.Runtime.Intrinsics;
 using Locus.Kernels.Reference.Matrix;
 
 namespace Locus.Kernels.Cpu.Attention;
 
 internal static unsafe partial class FlashAttention
 {
+    /// <summary>Keys (QKᵀ) or query rows (P·V) per micro-tile.</summary>
+    private const int Mr = 8;
+
+    /// <summary>Query rows (QKᵀ) or value channels (P·V) per micro-tile: one packed panel.</summary>
+    private const int Nr = 32;
+
+    /// <summary>Keys per online-softmax step (a multiple of <see cref="Mr"/>).</summary>
+    private const int KBlock = 256;
+
+    private static readonly AsyncLocal<bool> s_forceVector256 = new();
+
     [ThreadStatic]
     private static float[]? t_scratch;
 
-    /// <summary>One query tile [rows ≤ QTile] of head (b, h) against all keys; returns −1, or the flat (bh, row) of a row with no finite logit.</summary>
-    // SAFETY: t's pointers address the pinned q, k, v, out of this node; scratch is a pinned thread-local array sized below.
-    private static long Tile(AttentionInputs o, Tensors t, float[] mus, float[] lse, int b, int h, int i0, int rows)
+    /// <summary>Test hook: true makes attention in this async flow use the Vector256 kernels even where Vector512 is accelerated.</summary>
+    internal static bool ForceVector256
     {
-        // q tile [rows, D] · k block [KTile, D]ᵀ → s [rows, KTile] → online softmax → acc [rows, Dv]
+        get => s_forceVector256.Value;
+        set => s_forceVector256.Value = value;
+    }
+
+    /// <summary>
+    /// One query block [rows] of head (b, h) against all keys; returns −1, or the flat (bh, row) of a row with no finite logit.
+    /// The logits are kept transposed (sᵀ [keys, rows]) so that the online softmax is vertical over query rows.
+    /// </summary>
+    // SAFETY: t's pointers address the pinned q, k, v, out of this node; the scratch array is pinned and sized below.
+    private static long Tile(AttentionInputs o, Tensors t, float[] mus, float[] lse, int b, int h, int i0, int rows, bool wide)
+    {
+        // q [rows, D] → qᵀ panels; per key block: sᵀ [kb, ld] = K·qᵀ → options → P = online softmax → acc [ld, Dv] += Pᵀᵀ·V
         int d = o.D, dv = o.Dv, nk = o.Nk, g = o.Groups.Length;
+        int ld = RoundUp(rows, Nr), dvPad = RoundUp(dv, Nr);
         long bh = (long)b * o.H + h;
-        int size = QTile * d + d * KTile + QTile * KTile + QTile * dv + 2 * QTile + g * QTile;
-        if (t_scratch is null || t_scratch.Length < size)
+        long size = (long)ld * d + (long)KBlock * ld + (long)ld * dvPad + (3L + g) * ld + (long)Mr * d + (long)KBlock * Nr;
+        if (t_scratch is null || t_scratch.LongLength < size)
         {
-            t_scratch = GC.AllocateUninitializedArray<float>(size, pinned: true);
+            t_scratch = GC.AllocateUninitializedArray<float>(checked((int)size), pinned: true);
         }
         fixed (float* sp = t_scratch)
         {
-            float* qt = sp, kt = qt + QTile * d, s = kt + d * KTile, acc = s + QTile * KTile, m = acc + QTile * dv, l = m + QTile, mg = l + QTile;
+            float* qt = sp, st = qt + (long)ld * d, acc = st + (long)KBlock * ld, m = acc + (long)ld * dvPad;
+            float* l = m + ld, alpha = l + ld, mg = alpha + ld, kTail = mg + (long)g * ld, vTail = kTail + (long)Mr * d;
             float* q = (float*)t.Q + (bh * o.Nq + i0) * d;
-            for (int e = 0; e < rows * d; e++)
-            {
-                qt[e] = q[e] * o.Scale;
-            }
-            new Span<float>(acc, QTile * dv).Clear();
-            for (int i = 0; i < rows; i++)
-            {
-                m[i] = float.NegativeInfinity;
-                l[i] = 0f;
-            }
-            for (int gi = 0; gi < g; gi++)
-            {
-                for (int i = 0; i < rows; i++)
-                {
-                    if (o.GroupHasRow(gi, i0 + i))
-                    {
-                        mg[gi * QTile + i] = Dot(qt + i * d, mus.AsSpan((int)((bh * g + gi) * d), d), d);
-                    }
-                }
-            }
+            PackQ(q, rows, d, o.Scale, ld, qt);
+            new Span<float>(acc, ld * dvPad).Clear();
+            new Span<float>(m, ld).Fill(float.NegativeInfinity);
+            new Span<float>(l, ld).Clear();
+            GroupLogits(o, mus, bh, q, i0, rows, ld, mg);
             float* kBase = (float*)t.K + bh * nk * d;
             float* vBase = (float*)t.V + bh * nk * dv;
-            for (int j0 = 0; j0 < nk; j0 += KTile)
+            for (int j0 = 0; j0 < nk; j0 += KBlock)
             {
-                int kb = Math.Min(KTile, nk - j0);
-                int kbPad = (kb + 31) & ~31;
-                for (int jj = 0; jj < kbPad; jj++)
+                int kb = Math.Min(KBlock, nk - j0);
+                Logits(kBase + (long)j0 * d, kb, d, qt, ld, st, kTail, wide);
+                ApplyOptions(o, b, h, i0, rows, j0, kb, st, ld, mg);
+                if (wide)
                 {
-                    float* krow = kBase + (long)(j0 + jj) * d;
-                    for (int c = 0; c < d; c++)
-                    {
-                        kt[c * KTile + jj] = jj < kb ? krow[c] : 0f;
-                    }
+                    Softmax512(st, ld, kb, m, l, alpha);
                 }
-                Logits(qt, rows, d, kt, kbPad, s);
-                ApplyOptions(o, b, h, i0, rows, j0, kb, s, mg);
-                for (int i = 0; i < rows; i++)
+                else
                 {
-                    Accumulate(s + i * KTile, kb, vBase + (long)j0 * dv, dv, acc + i * dv, ref m[i], ref l[i]);
+                    Softmax256(st, ld, kb, m, l, alpha);
                 }
+                Values(st, ld, kb, vBase + (long)j0 * dv, dv, dvPad, acc, alpha, vTail, wide);
             }
             float* outBase = (float*)t.Out + (bh * o.Nq + i0) * dv;
             for (int i = 0; i < rows; i++)
@@ -73,9 +76,11 @@ internal static unsafe partial class FlashAttention
                     return bh * o.Nq + i0 + i;
                 }
                 float inv = 1f / l[i];
+                float* src = acc + (long)i * dvPad;
+                float* dst = outBase + (long)i * dv;
                 for (int c = 0; c < dv; c++)
                 {
-                    outBase[i * dv + c] = acc[i * dv + c] * inv;
+                    dst[c] = src[c] * inv;
                 }
                 lse[bh * o.Nq + i0 + i] = m[i] + MathF.Log(l[i]);
             }
@@ -83,72 +88,96 @@ internal static unsafe partial class FlashAttention
         return -1;
     }
 
-    /// <summary>Row-restricted GRAG (exact logit form), additive bias and region bias on the block s [rows, KTile].</summary>
-    // SAFETY: s holds rows × KTile floats, mg holds groups × QTile floats.
-    private static void ApplyOptions(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* s, float* mg)
+    /// <summary>qᵀ panels: qt[p·d·Nr + c·Nr + r] = scale·q[p·Nr + r, c], zero for r ≥ rows.</summary>
+    // SAFETY: q holds rows × d floats, qt holds ld × d floats.
+    private static void PackQ(float* q, int rows, int d, float scale, int ld, float* qt)
     {
-        for (int gi = 0; gi < o.Groups.Length; gi++)
+        // q [rows, d] → qt [ld / Nr, d, Nr]
+        for (int i = 0; i < ld; i++)
         {
-            var group = o.Groups[gi];
-            int js = Math.Max(group.KeyStart, j0) - j0, je = Math.Min(group.KeyEnd, j0 + kb) - j0;
-            if (group.AllRows || js >= je)
+            float* dst = qt + (long)(i / Nr) * d * Nr + i % Nr;
+            if (i < rows)
             {
-                continue;
-            }
-            float delta = o.Delta[gi], shift = o.Lambda[gi] - delta;
-            for (int i = 0; i < rows; i++)
-            {
-                if (o.GroupHasRow(gi, i0 + i))
+                float* src = q + (long)i * d;
+                for (int c = 0; c < d; c++)
                 {
-                    float off = shift * mg[gi * QTile + i];
-                    float* row = s + i * KTile;
-                    for (int j = js; j < je; j++)
-                    {
-                        row[j] = delta * row[j] + off;
-                    }
+                    dst[c * Nr] = src[c] * scale;
                 }
             }
-        }
-        if (o.Bias is float[] bias)
-        {
-            for (int i = 0; i < rows; i++)
+            else
             {
-                long at = o.BiasRow(b, h, i0 + i) + j0;
-                float* row = s + i * KTile;
-                for (int j = 0; j < kb; j++)
+                for (int c = 0; c < d; c++)
                 {
-                    row[j] += bias[at + j];
-                }
-            }
-        }
-        if (o.RegionBias is float region)
-        {
-            float[] cols = o.ColMask!;
-            for (int i = 0; i < rows; i++)
-            {
-                if (o.RegionRow(b, i0 + i))
-                {
-                    float* row = s + i * KTile;
-                    for (int j = 0; j < kb; j++)
-                    {
-                        if (cols[j0 + j] != 0f)
-                        {
-                            row[j] += region;
-                        }
-                    }
+                    dst[c * Nr] = 0f;
                 }
             }
         }
     }
 
-    // SAFETY: a holds d floats.
-    private static float Dot(float* a, ReadOnlySpan<float> b, int d)
+    /// <summary>sᵀ [kb, ld] = K block · qᵀ, as Mr-key × Nr-row micro-tiles; a ragged last key group reads a zero-padded copy.</summary>
+    // SAFETY: k holds kb rows of d floats, qt the packed panels, st KBlock × ld floats, kTail Mr × d floats.
+    private static void Logits(float* k, int kb, int d, float* qt, int ld, float* st, float* kTail, bool wide)
     {
-        float sum = 0;
-        for (int c = 0; c < d; c++)
+        // k [kb, d] · qᵀ [d, ld] → sᵀ [kb, ld]
+        int full = kb / Mr * Mr;
+        if (full < kb)
         {
-            sum += a[c] * b[c];
+            var tail = new Span<float>(kTail, Mr * d);
+            new ReadOnlySpan<float>(k + (long)full * d, (kb - full) * d).CopyTo(tail);
+            tail[((kb - full) * d)..].Clear();
         }
-        return sum;
+        for (int p = 0; p < ld; p += Nr)
+        {
+            float* panel = qt + (long)p * d;
+            for (int j = 0; j < kb; j += Mr)
+            {
+                float* rowsAt = j < full ? k + (long)j * d : kTail;
+                if (wide)
+                {
+                    Qk512(rowsAt, d, panel, d, st + (long)j * ld + p, ld);
+                }
+                else
+                {
+                    Qk256(rowsAt, d, panel, d, st + (long)j * ld + p, ld);
+                }
+            }
+        }
     }
+
+    /// <summary>acc [ld, dvPad] = acc·α (per row) + P·V block, as Mr-row × Nr-channel micro-tiles; a ragged last channel panel reads a zero-padded copy.</summary>
+    // SAFETY: st holds kb × ld probabilities, v kb rows of dv floats, acc ld × dvPad floats, alpha ld floats, vTail KBlock × Nr floats.
+    private static void Values(float* st, int ld, int kb, float* v, int dv, int dvPad, float* acc, float* alpha, float* vTail, bool wide)
+    {
+        // Pᵀ [kb, ld] (read as P [ld, kb]) · v [kb, dv] → acc [ld, dvPad]
+        for (int c0 = 0; c0 < dvPad; c0 += Nr)
+        {
+            float* vp = v + c0;
+            int ldv = dv;
+            if (c0 + Nr > dv)
+            {
+                int width = dv - c0;
+                for (int j = 0; j < kb; j++)
+                {
+                    var row = new Span<float>(vTail + (long)j * Nr, Nr);
+                    new ReadOnlySpan<float>(v + (long)j * dv + c0, width).CopyTo(row);
+                    row[width..].Clear();
+                }
+                vp = vTail;
+                ldv = Nr;
+            }
+            for (int i = 0; i < ld; i += Mr)
+            {
+                if (wide)
+                {
+                    Pv512(st + i, ld, vp, ldv, kb, acc + (long)i * dvPad + c0, dvPad, alpha + i);
+                }
+                else
+                {
+                    Pv256(st + i, ld, vp, ldv, kb, acc + (long)i * dvPad + c0, dvPad, alpha + i);
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

@@ -1,0 +1,88 @@
+using Locus.Kernels.Reference.Matrix;
+
+namespace Locus.Kernels.Cpu.Attention;
+
+internal static unsafe partial class FlashAttention
+{
+    /// <summary>mg[g·ld + i] = (scale·q_i)·μ_g for each row-restricted group g that covers row i0 + i (the exact-logit GRAG term).</summary>
+    // SAFETY: q holds rows × D floats, mg holds groups × ld floats.
+    private static void GroupLogits(AttentionInputs o, float[] mus, long bh, float* q, int i0, int rows, int ld, float* mg)
+    {
+        int g = o.Groups.Length, d = o.D;
+        for (int gi = 0; gi < g; gi++)
+        {
+            var mu = mus.AsSpan((int)((bh * g + gi) * d), d);
+            for (int i = 0; i < rows; i++)
+            {
+                if (o.GroupHasRow(gi, i0 + i))
+                {
+                    float* row = q + (long)i * d;
+                    float sum = 0;
+                    for (int c = 0; c < d; c++)
+                    {
+                        sum += row[c] * o.Scale * mu[c];
+                    }
+                    mg[(long)gi * ld + i] = sum;
+                }
+            }
+        }
+    }
+
+    /// <summary>Row-restricted GRAG (s ← δ·s + (λ − δ)·mg), additive bias and region bias on the transposed block sᵀ [kb, ld].</summary>
+    // SAFETY: st holds kb × ld floats, mg holds groups × ld floats.
+    private static void ApplyOptions(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* st, int ld, float* mg)
+    {
+        // sᵀ [kb, ld]: element (key j, query row i) at st[j·ld + i]
+        for (int gi = 0; gi < o.Groups.Length; gi++)
+        {
+            var group = o.Groups[gi];
+            int js = Math.Max(group.KeyStart, j0) - j0, je = Math.Min(group.KeyEnd, j0 + kb) - j0;
+            int rs = Math.Max(group.RowStart, i0) - i0, re = Math.Min(group.RowEnd, i0 + rows) - i0;
+            if (group.AllRows || js >= je || rs >= re)
+            {
+                continue;
+            }
+            float delta = o.Delta[gi], shift = o.Lambda[gi] - delta;
+            float* off = mg + (long)gi * ld;
+            for (int j = js; j < je; j++)
+            {
+                float* row = st + (long)j * ld;
+                for (int i = rs; i < re; i++)
+                {
+                    row[i] = delta * row[i] + shift * off[i];
+                }
+            }
+        }
+        if (o.Bias is float[] bias)
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                long at = o.BiasRow(b, h, i0 + i) + j0;
+                float* col = st + i;
+                for (int j = 0; j < kb; j++)
+                {
+                    col[(long)j * ld] += bias[at + j];
+                }
+            }
+        }
+        if (o.RegionBias is float region)
+        {
+            float[] cols = o.ColMask!;
+            for (int i = 0; i < rows; i++)
+            {
+                if (!o.RegionRow(b, i0 + i))
+                {
+                    continue;
+                }
+                float* col = st + i;
+                for (int j = 0; j < kb; j++)
+                {
+                    if (cols[j0 + j] != 0f)
+                    {
+                        col[(long)j * ld] += region;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+using System.Runtime.Intrinsics;
+
+namespace Locus.Kernels.Cpu.Attention;
+
+internal static unsafe partial class FlashAttention
+{
+    private const float ExpLow = -87.33654f;
+    private const float ExpHigh = 88.37626f;
+    private const float RoundMagic = 12582912f;
+    private const float Log2E = 1.44269504088896341f;
+    private const float Ln2High = 0.693359375f;
+    private const float Ln2Low = -2.12194440e-4f;
+    private const float ExpC0 = 1.9875691500e-4f;
+    private const float ExpC1 = 1.3981999507e-3f;
+    private const float ExpC2 = 8.3334519073e-3f;
+    private const float ExpC3 = 4.1665795894e-2f;
+    private const float ExpC4 = 1.6666665459e-1f;
+    private const float ExpC5 = 5.0000001201e-1f;
+
+    /// <summary>
+    /// Online-softmax step over a key block, vertical over query rows (16 per Vector512): m' = max(m, maxⱼ sᵀ[j, i]),
+    /// α = e^(m − m'), p = e^(sᵀ − m') written over sᵀ, l ← α·l + Σⱼ p. A row whose m' is still −∞ gets p = 0 and α = 0.
+    /// </summary>
+    // SAFETY: st holds kb × ld floats, m, l and alpha hold ld floats (ld a multiple of 16).
+    private static void Softmax512(float* st, int ld, int kb, float* m, float* l, float* alpha)
+    {
+        // sᵀ [kb, ld] → pᵀ [kb, ld]; m, l, α [ld]
+        var negInf = Vector512.Create(float.NegativeInfinity);
+        for (int i = 0; i < ld; i += 16)
+        {
+            var mx = negInf;
+            float* p = st + i;
+            for (int j = 0; j < kb; j++, p += ld)
+            {
+                mx = Vector512.MaxNative(mx, Vector512.Load(p));
+            }
+            var mOld = Vector512.Load(m + i);
+            var mNew = Vector512.MaxNative(mOld, mx);
+            var shift = Vector512.ConditionalSelect(Vector512.Equals(mNew, negInf), Vector512<float>.Zero, mNew);
+            var a = Exp512(mOld - shift);
+            var sum0 = Vector512<float>.Zero;
+            var sum1 = Vector512<float>.Zero;
+            p = st + i;
+            int jj = 0;
+            for (; jj + 2 <= kb; jj += 2, p += 2 * ld)
+            {
+                var e0 = Exp512(Vector512.Load(p) - shift);
+                var e1 = Exp512(Vector512.Load(p + ld) - shift);
+                e0.Store(p);
+                e1.Store(p + ld);
+                sum0 += e0;
+                sum1 += e1;
+            }
+            if (jj < kb)
+            {
+                var e0 = Exp512(Vector512.Load(p) - shift);
+                e0.Store(p);
+                sum0 += e0;
+            }
+            (Vector512.Load(l + i) * a + (sum0 + sum1)).Store(l + i);
+            mNew.Store(m + i);
+            a.Store(alpha + i);
+        }
+    }
+
+    /// <summary>e^x in f32 (Cephes expf: x = n·ln 2 + r, |r| ≤ ½ ln 2, degree-6 polynomial, 2ⁿ by exponent add; ≈ 1 ulp); 0 for x &lt; −87.33 and −∞.</summary>
+    private static Vector512<float> Exp512(Vector512<float> x)
+    {
+        var lo = Vector512.Create(ExpLow);
+        var xc = Vector512.MinNative(Vector512.MaxNative(x, lo), Vector512.Create(ExpHigh));
+        var magic = Vector512.Create(RoundMagic);
+        var t = Vector512.FusedMultiplyAdd(xc, Vector512.Create(Log2E), magic);
+        var n = t - magic;
+        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2High), xc);
+        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Low), r);
+        var y = Vector512.FusedMultiplyAdd(Vector512.Create(ExpC0), r, Vector512.Create(ExpC1));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(ExpC2));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(ExpC3));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(ExpC4));
+        y = Vector512.FusedMultiplyAdd(y, r, Vector512.Create(ExpC5));
+        y = Vector512.FusedMultiplyAdd(y, r * r, r) + Vector512<float>.One;
+        var scaled = (y.AsInt32() + ((t.AsInt32() - magic.AsInt32()) << 23)).AsSingle();
+        return Vector512.ConditionalSelect(Vector512.LessThan(x, lo), Vector512<float>.Zero, scaled);
+    }
+
+    /// <summary>
+    /// Online-softmax step over a key block, vertical over query rows (8 per Vector256): m' = max(m, maxⱼ sᵀ[j, i]),
+    /// α = e^(m − m'), p = e^(sᵀ − m') written over sᵀ, l ← α·l + Σⱼ p. A row whose m' is still −∞ gets p = 0 and α = 0.
+    /// </summary>
+    // SAFETY: st holds kb × ld floats, m, l and alpha hold ld floats (ld a multiple of 8).
+    private static void Softmax256(float* st, int ld, int kb, float* m, float* l, float* alpha)
+    {
+        // sᵀ [kb, ld] → pᵀ [kb, ld]; m, l, α [ld]
+        var negInf = Vector256.Create(float.NegativeInfinity);
+        for (int i = 0; i < ld; i += 8)
+        {
+            var mx = negInf;
+            float* p = st + i;
+            for (int j = 0; j < kb; j++, p += ld)
+            {
+                mx = Vector256.MaxNative(mx, Vector256.Load(p));
+            }
+            var mOld = Vector256.Load(m + i);
+            var mNew = Vector256.MaxNative(mOld, mx);
+            var shift = Vector256.ConditionalSelect(Vector256.Equals(mNew, negInf), Vector256<float>.Zero, mNew);
+            var a = Exp256(mOld - shift);
+            var sum0 = Vector256<float>.Zero;
+            var sum1 = Vector256<float>.Zero;
+            p = st + i;
+            int jj = 0;
+            for (; jj + 2 <= kb; jj += 2, p += 2 * ld)
+            {
+                var e0 = Exp256(Vector256.Load(p) - shift);
+                var e1 = Exp256(Vector256.Load(p + ld) - shift);
+                e0.Store(p);
+                e1.Store(p + ld);
+                sum0 += e0;
+                sum1 += e1;
+            }
+            if (jj < kb)
+            {
+                var e0 = Exp256(Vector256.Load(p) - shift);
+                e0.Store(p);
+                sum0 += e0;
+            }
+            (Vector256.Load(l + i) * a + (sum0 + sum1)).Store(l + i);
+            mNew.Store(m + i);
+            a.Store(alpha + i);
+        }
+    }
+
+    /// <summary>e^x in f32 (Cephes expf: x = n·ln 2 + r, |r| ≤ ½ ln 2, degree-6 polynomial, 2ⁿ by exponent add; ≈ 1 ulp); 0 for x &lt; −87.33 and −∞.</summary>
+    private static Vector256<float> Exp256(Vector256<float> x)
+    {
+        var lo = Vector256.Create(ExpLow);
+        var xc = Vector256.MinNative(Vector256.MaxNative(x, lo), Vector256.Create(ExpHigh));
+        var magic = Vector256.Create(RoundMagic);
+        var t = Vector256.FusedMultiplyAdd(xc, Vector256.Create(Log2E), magic);
+        var n = t - magic;
+        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2High), xc);
+        r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Low), r);
+        var y = Vector256.FusedMultiplyAdd(Vector256.Create(ExpC0), r, Vector256.Create(ExpC1));
+        y = Vector256.FusedMultiplyAdd(y, r, Vector256.Create(ExpC2));
+        y = Vector256.FusedMultiplyAdd(y, r, Vector256.Create(ExpC3));
+        y = Vector256.FusedMultiplyAdd(y, r, Vector256.Create(ExpC4));
+        y = Vector256.FusedMultiplyAdd(y, r, Vector256.Create(ExpC5));
+        y = Vector256.FusedMultiplyAdd(y, r * r, r) + Vector256<float>.One;
+        var scaled = (y.AsInt32() + ((t.AsInt32() - magic.AsInt32()) << 23)).AsSingle();
+        return Vector256.ConditionalSelect(Vector256.LessThan(x, lo), Vector256<float>.Zero, scaled);
+    }
+}

@@ -1,0 +1,157 @@
+using Locus.Engine.Graph;
+using Locus.Engine.Tensors;
+using Locus.Kernels.Cpu;
+using Locus.Kernels.Cpu.Attention;
+using Locus.Kernels.Reference;
+using Locus.Kernels.Tests.Matrix;
+using Xunit;
+
+namespace Locus.Kernels.Tests.CpuAttention;
+
+/// <summary>
+/// The CPU flash attention's blocking edges (query blocks of 128/64/32 rows, 32-row panels, 8-key groups, 256-key blocks,
+/// 32-channel value panels) on the Vector512 and the Vector256 kernels, against the reference backend (double accumulation).
+/// </summary>
+public sealed class FlashAttentionBlockingTests
+{
+    public static TheoryData<bool, int, int, int, int, int, int> Shapes()
+    {
+        var data = new TheoryData<bool, int, int, int, int, int, int>();
+        (int B, int H, int Nq, int Nk, int D, int Dv)[] shapes =
+        [
+            (1, 1, 1, 1, 16, 16),
+            (1, 2, 31, 7, 16, 20),
+            (1, 2, 33, 9, 40, 40),
+            (2, 2, 300, 255, 64, 64),
+            (2, 2, 257, 257, 64, 96),
+            (1, 3, 129, 513, 128, 128),
+            (1, 1, 65, 300, 12, 33),
+            (1, 2, 200, 129, 128, 40),
+            (1, 1, 40, 70, 256, 256),
+        ];
+        foreach (bool narrow in new[] { false, true })
+        {
+            foreach (var s in shapes)
+            {
+                data.Add(narrow, s.B, s.H, s.Nq, s.Nk, s.D, s.Dv);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Attention_BlockEdgeShape_MatchesReference(bool narrow, int b, int h, int nq, int nk, int d, int dv)
+    {
+        var inputs = new Dictionary<string, float[]>
+        {
+            ["q"] = AttentionRunner.Normal(11, (long)b * h * nq * d),
+            ["k"] = AttentionRunner.Normal(12, (long)b * h * nk * d),
+            ["v"] = AttentionRunner.Normal(13, (long)b * h * nk * dv),
+        };
+        Node[] Build(GraphBuilder g)
+        {
+            var att = g.Attention(g.Input("q", DType.F32, new Shape(b, h, nq, d)), g.Input("k", DType.F32, new Shape(b, h, nk, d)),
+                g.Input("v", DType.F32, new Shape(b, h, nk, dv)), 1f / MathF.Sqrt(d));
+            return [att, g.Aux(att)];
+        }
+        AssertMatches(narrow, Build, inputs);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Attention_AllOptionsAcrossKeyAndQueryBlocks_MatchesReference(bool narrow)
+    {
+        const int b = 2, h = 2, nq = 150, nk = 600, d = 64;
+        var inputs = Inputs(21, b, h, nq, nk, d);
+        inputs["bias"] = AttentionRunner.Normal(24, (long)b * h * nq * nk);
+        inputs["grag_scales"] = [0.8f, 1.3f, 1.2f, 0.7f];
+        inputs["region_rows"] = Enumerable.Range(0, b * nq).Select(i => i % 3 == 0 ? 1f : 0f).ToArray();
+        inputs["region_cols"] = Enumerable.Range(0, nk).Select(j => j < 8 || j % 5 == 0 ? 1f : 0f).ToArray();
+        Node[] Build(GraphBuilder g)
+        {
+            var att = g.Attention(g.Input("q", DType.F32, new Shape(b, h, nq, d)), g.Input("k", DType.F32, new Shape(b, h, nk, d)),
+                g.Input("v", DType.F32, new Shape(b, h, nk, d)), 0.125f, g.Input("bias", DType.F32, new Shape(b, h, nq, nk)),
+                [new GragGroup(0, 5), new GragGroup(200, 530, 10, 140)], g.Input("grag_scales", DType.F32, new Shape(2, 2)),
+                float.NegativeInfinity, g.Input("region_rows", DType.F32, new Shape(b, nq)), g.Input("region_cols", DType.F32, new Shape(nk)));
+            return [att, g.Aux(att)];
+        }
+        AssertMatches(narrow, Build, inputs);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Attention_RowMaskedInWholeFirstKeyBlock_MatchesReferenceWithoutNaN(bool narrow)
+    {
+        // Rows 0, 7, 64 and 149 see −∞ on every key of the first 256-key block (and part of the second), finite keys after.
+        const int nq = 150, nk = 520, d = 64;
+        var inputs = Inputs(31, 1, 1, nq, nk, d);
+        var bias = new float[nq * nk];
+        foreach (int row in new[] { 0, 7, 64, 149 })
+        {
+            Array.Fill(bias, float.NegativeInfinity, row * nk, 300);
+        }
+        inputs["bias"] = bias;
+        var outputs = AssertMatches(narrow, g => BuildWithBias(g, nq, nk, d), inputs);
+        Assert.DoesNotContain(outputs[0], float.IsNaN);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Attention_RowWithEveryKeyMaskedInLaterQueryBlock_ThrowsTypedError(bool narrow)
+    {
+        const int nq = 150, nk = 300, d = 16;
+        var inputs = Inputs(41, 1, 1, nq, nk, d);
+        var bias = new float[nq * nk];
+        Array.Fill(bias, float.NegativeInfinity, 141 * nk, nk);
+        inputs["bias"] = bias;
+        FlashAttention.ForceVector256 = narrow;
+        try
+        {
+            var ex = Assert.Throws<InvalidOperationException>(() => AttentionRunner.Run(new CpuBackend(), g => BuildWithBias(g, nq, nk, d), inputs));
+            Assert.Contains("row 141", ex.Message, StringComparison.Ordinal);
+            Assert.Contains("no finite logit", ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            FlashAttention.ForceVector256 = false;
+        }
+    }
+
+    private static Node[] BuildWithBias(GraphBuilder g, int nq, int nk, int d)
+    {
+        var att = g.Attention(g.Input("q", DType.F32, new Shape(1, 1, nq, d)), g.Input("k", DType.F32, new Shape(1, 1, nk, d)),
+            g.Input("v", DType.F32, new Shape(1, 1, nk, d)), 0.125f, g.Input("bias", DType.F32, new Shape(1, 1, nq, nk)));
+        return [att, g.Aux(att)];
+    }
+
+    private static Dictionary<string, float[]> Inputs(int seed, int b, int h, int nq, int nk, int d) => new()
+    {
+        ["q"] = AttentionRunner.Normal(seed, (long)b * h * nq * d),
+        ["k"] = AttentionRunner.Normal(seed + 1, (long)b * h * nk * d),
+        ["v"] = AttentionRunner.Normal(seed + 2, (long)b * h * nk * d),
+    };
+
+    /// <summary>Runs the graph on the CPU backend (narrow: Vector256 kernels) and the reference; out nmse &lt; 1e-10, lse nmse &lt; 1e-12.</summary>
+    private static float[][] AssertMatches(bool narrow, Func<GraphBuilder, Node[]> build, Dictionary<string, float[]> inputs)
+    {
+        float[][] cpu;
+        FlashAttention.ForceVector256 = narrow;
+        try
+        {
+            cpu = AttentionRunner.Run(new CpuBackend(), build, inputs);
+        }
+        finally
+        {
+            FlashAttention.ForceVector256 = false;
+        }
+        var reference = AttentionRunner.Run(new ReferenceBackend(), build, inputs);
+        double outNmse = AttentionRunner.Nmse(cpu[0], reference[0]), lseNmse = AttentionRunner.Nmse(cpu[1], reference[1]);
+        Assert.True(outNmse < 1e-10, $"out nmse {outNmse:E2}");
+        Assert.True(lseNmse < 1e-12, $"lse nmse {lseNmse:E2}");
+        return cpu;
+    }
+}
