@@ -129,8 +129,10 @@ public sealed partial class EditPipeline
         if (attentionMask && derived is null)
         {
             // Every step captured: the mask still serves the composite and the result.
+            var maskClock = Stopwatch.StartNew();
             derived = AttentionMaskBuilder.Build(_backend, maps!.TextOnly!, maps.TargetTarget!, request.Mask.Tokens!, gh, gw, capture!.Mask);
             tokenMask = derived.Mask;
+            maskTime += maskClock.Elapsed;
         }
         var steps = clock.Elapsed - prepare - encode - maskTime;
 
