@@ -40,11 +40,11 @@ public class AdapterOverheadBenchmarks : IDisposable
 
     /// <summary>Once per edit: Condition Encoder and gates from a user mask, read back.</summary>
     [Benchmark]
-    public (HostTensor Condition, HostTensor Gates) PreludeUserMask() => _session!.RunPrelude(_session.UserPrelude);
+    public (HostTensor Condition, HostTensor Gates) PreludeUserMask() => _session!.RunPrelude(_session.UserPrelude!);
 
     /// <summary>Once per edit: MaskPredictor, Condition Encoder and gates, read back.</summary>
     [Benchmark]
-    public (HostTensor Condition, HostTensor Gates) PreludePredictedMask() => _session!.RunPrelude(_session.PredictedPrelude);
+    public (HostTensor Condition, HostTensor Gates) PreludePredictedMask() => _session!.RunPrelude(_session.PredictedPrelude!);
 
     [GlobalCleanup]
     public void Dispose()

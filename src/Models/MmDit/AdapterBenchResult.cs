@@ -3,7 +3,7 @@ namespace Locus.Models.MmDit;
 /// <summary>
 /// Figures of one <see cref="AdapterBench"/> run, seconds (mean over the timed repetitions, and the best one): the backbone
 /// step, the same step with the region adapter (Precomputed mode), and the once-per-edit prelude with a user mask and with
-/// the MaskPredictor (including the read-back of c and g).
+/// the MaskPredictor (including the read-back of c and g); a prelude that failed on the backend is NaN.
 /// </summary>
 public sealed record AdapterBenchResult(double BackboneSeconds, double AdaptedSeconds, double UserPreludeSeconds, double PredictedPreludeSeconds,
     double BackboneBestSeconds, double AdaptedBestSeconds)

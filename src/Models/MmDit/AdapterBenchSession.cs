@@ -42,11 +42,19 @@ public sealed class AdapterBenchSession : IDisposable
     /// <summary>The adapted step (inputs: the backbone's plus <c>region_adapter.condition</c> and <c>region_adapter.gates</c>).</summary>
     public Executor Adapted { get; private set; } = null!;
 
-    /// <summary>The prelude from a user mask (outputs c, g).</summary>
-    public Executor UserPrelude { get; private set; } = null!;
+    /// <summary>The prelude from a user mask (outputs c, g), or null when the backend cannot run it (<see cref="UserPreludeError"/>).</summary>
+    public Executor? UserPrelude { get; private set; }
 
-    /// <summary>The prelude with the MaskPredictor (outputs c, g).</summary>
-    public Executor PredictedPrelude { get; private set; } = null!;
+    /// <summary>The prelude with the MaskPredictor (outputs c, g), or null when the backend cannot run it (<see cref="PredictedPreludeError"/>).</summary>
+    public Executor? PredictedPrelude { get; private set; }
+
+    /// <summary>
+    /// Why the user-mask prelude cannot be built or run on this backend (the adapted step then runs on stand-in c and gates), or null.
+    /// </summary>
+    public string? UserPreludeError { get; private set; }
+
+    /// <summary>Why the predicted-mask prelude cannot be built on this backend, or null.</summary>
+    public string? PredictedPreludeError { get; private set; }
 
     /// <summary>Builds and binds every graph; runs the user prelude once so the adapted step gets real c and g.</summary>
     /// <exception cref="ArgumentException">Unknown architecture, or an adapted-block count out of range.</exception>
@@ -120,13 +128,50 @@ public sealed class AdapterBenchSession : IDisposable
             (g, s) => new RegionAdapterHook(g, Weights.Adapter, Config, s, grid, grid, text, RegionAdapterMode.Precomputed, dtype));
         var adaptedInputs = new Dictionary<string, HostTensor>(inputs, StringComparer.Ordinal);
         Adapted = Own(new Executor(ag.Build(aOut), backend, Weights), adaptedInputs);
+        // A prelude the backend cannot build or run must not cost the step figures: record why, and time the adapted step on
+        // stand-in c and gates when the user-mask prelude is missing.
         var preludeInputs = PreludeInputs(Config, grid, text);
-        UserPrelude = Own(Prelude(backend, dtype, RegionAdapterMode.UserMask, grid, text), preludeInputs);
-        PredictedPrelude = Own(Prelude(backend, dtype, RegionAdapterMode.PredictedMask, grid, text), preludeInputs);
-        var (c, gates) = RunPrelude(UserPrelude);                                   // c [1, N_c, D], g [1, L, n]
-        adaptedInputs[RegionAdapterHook.ConditionInput] = c;
-        adaptedInputs[RegionAdapterHook.GatesInput] = gates;
+        (UserPrelude, UserPreludeError) = TryPrelude(backend, dtype, RegionAdapterMode.UserMask, grid, text, preludeInputs);
+        (PredictedPrelude, PredictedPreludeError) = TryPrelude(backend, dtype, RegionAdapterMode.PredictedMask, grid, text, preludeInputs);
+        if (UserPrelude is not null)
+        {
+            try
+            {
+                var (c, gates) = RunPrelude(UserPrelude);                           // c [1, N_c, D], g [1, L, n]
+                adaptedInputs[RegionAdapterHook.ConditionInput] = c;
+                adaptedInputs[RegionAdapterHook.GatesInput] = gates;
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+            {
+                UserPreludeError = e.Message;
+            }
+        }
+        if (UserPreludeError is not null)
+        {
+            adaptedInputs[RegionAdapterHook.ConditionInput] = Filled(new Shape(1, Config.ConditionTokens, Config.HiddenSize), 0.01f);
+            adaptedInputs[RegionAdapterHook.GatesInput] = Filled(new Shape(1, seq.TargetTokens, Config.AdaptedBlocks.Count), 0.5f);
+        }
         _inputs[Adapted] = Converted(Adapted, adaptedInputs);
+    }
+
+    private (Executor? Prelude, string? Error) TryPrelude(IBackend backend, DType dtype, RegionAdapterMode mode, int grid, int text,
+        Dictionary<string, HostTensor> inputs)
+    {
+        try
+        {
+            return (Own(Prelude(backend, dtype, mode, grid, text), inputs), null);
+        }
+        catch (NotSupportedException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private static HostTensor Filled(Shape shape, float value)
+    {
+        var v = new float[shape.ElementCount];
+        Array.Fill(v, value);
+        return HostTensor.FromFloats(shape, v);
     }
 
     private Executor Prelude(IBackend backend, DType dtype, RegionAdapterMode mode, int grid, int text)

@@ -35,6 +35,25 @@ public sealed class AdapterBenchTests(ITestOutputHelper log)
         Assert.Contains(arch == "flux-kontext-dev" ? "3 of 3 blocks adapted" : "1 of 1 blocks adapted", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(OpKind.Threshold, false)]     // only the MaskPredictor thresholds: the predicted-mask prelude fails
+    [InlineData(OpKind.BilinearUpsample, true)] // resizing the 4×4 mask to the 16×16 condition grid: both preludes fail, stand-in c and g
+    public void Run_BackendWithoutAPreludeOp_PrintsStepsThenFailedPreludeAsNaN(OpKind refused, bool userFails)
+    {
+        var setup = new ModelBenchSetup("qwen-image-edit", Blocks: 1, Grid: 4, TextTokens: 8, Heads: 2, HeadDim: 16);
+        using var backend = new RefusingBackend(refused);
+        var output = new StringWriter();
+        var r = AdapterBench.Run(setup, backend, DType.F32, steps: 1, output);
+        Assert.True(double.IsFinite(r.BackboneSeconds) && double.IsFinite(r.AdaptedSeconds), output.ToString());
+        Assert.True(double.IsNaN(r.PredictedPreludeSeconds));
+        Assert.Equal(userFails, double.IsNaN(r.UserPreludeSeconds));
+        string[] lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("adapted step", lines[3], StringComparison.Ordinal);
+        Assert.Equal(userFails, lines[3].Contains("stand-ins", StringComparison.Ordinal));
+        Assert.StartsWith("prelude, predicted mask FAILED: ", lines[5], StringComparison.Ordinal);
+        Assert.Contains($"no {refused} kernel", lines[5], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Session_TinyConfig_AdaptedStepDiffersFromBackboneAndUsesPreludeGates()
     {
@@ -48,7 +67,7 @@ public sealed class AdapterBenchTests(ITestOutputHelper log)
         var adapted = s.Adapted.Read(s.Adapted.Graph.Outputs[0]).ToFloatArray();
         Assert.All(adapted, v => Assert.True(float.IsFinite(v)));
         Assert.NotEqual(plain, adapted);
-        var (c, gates) = s.RunPrelude(s.UserPrelude);
+        var (c, gates) = s.RunPrelude(s.UserPrelude!);
         Assert.Equal(new Shape(1, s.Config.ConditionTokens, 32), c.Shape);
         Assert.Equal(new Shape(1, 16, 1), gates.Shape);
     }

@@ -66,8 +66,8 @@ public static class ModelBenchCommand
             }
             if (parse.GetValue(adapter))
             {
-                AdapterBench.Run(setup, backend, dt, parse.GetValue(steps), parse.InvocationConfiguration.Output, adapted);
-                return 0;
+                var r = AdapterBench.Run(setup, backend, dt, parse.GetValue(steps), parse.InvocationConfiguration.Output, adapted);
+                return double.IsNaN(r.UserPreludeSeconds) || double.IsNaN(r.PredictedPreludeSeconds) ? 1 : 0;   // a FAILED prelude line was printed
             }
             ModelBench.Run(setup, backend, dt, parse.GetValue(steps), Console.Out, parse.GetValue(profileHost));
             return 0;
