@@ -43,10 +43,12 @@ public sealed class EditCommandTests : IDisposable
         var mask = MaskImage.Load(savedMask);
         Assert.Equal(new Engine.Tensors.Shape(32, 48), mask.Shape);
         string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("step 1/2", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith("step 2/2", lines[1], StringComparison.Ordinal);
-        Assert.Contains("it/s", lines[0], StringComparison.Ordinal);
-        Assert.StartsWith($"wrote {output} (48×32, seed 5)", lines[2], StringComparison.Ordinal);
+        Assert.Equal("encoding the source (VAE)…", lines[0]);
+        Assert.StartsWith("step 1/2", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("step 2/2", lines[2], StringComparison.Ordinal);
+        Assert.Contains("it/s", lines[1], StringComparison.Ordinal);
+        Assert.Equal("decoding (VAE)…", lines[3]);
+        Assert.StartsWith($"wrote {output} (48×32, seed 5)", lines[4], StringComparison.Ordinal);
     }
 
     [Theory]

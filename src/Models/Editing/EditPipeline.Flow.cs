@@ -48,6 +48,7 @@ public sealed partial class EditPipeline
 
         // Encode: reference tokens x0 [1, nt, 4C].
         ct.ThrowIfCancellationRequested();
+        progress?.Report(new EditProgress(0, request.Steps, TimeSpan.Zero) { Stage = EditStage.Encode });
         var x0 = EncodePacked(ImageTensors.ToTensor(source), ct);
         var encode = clock.Elapsed - prepare;
 
@@ -55,6 +56,7 @@ public sealed partial class EditPipeline
         AdapterValues? adapter = null;
         if (adapterWanted && !attentionMask)
         {
+            progress?.Report(new EditProgress(0, request.Steps, TimeSpan.Zero) { Stage = EditStage.Mask });
             adapter = RunAdapterPrelude(embeds, tokenMask, x0, gh, gw, ct);
             tokenMask ??= adapter.Mask;
         }
@@ -87,6 +89,7 @@ public sealed partial class EditPipeline
             {
                 // Localisation is over: the attention-derived mask, then the adapter prelude with it.
                 var maskClock = Stopwatch.StartNew();
+                progress?.Report(new EditProgress(i, schedule.StepCount, stepClock.Elapsed) { Stage = EditStage.Mask });
                 derived = AttentionMaskBuilder.Build(_backend, maps!.TextOnly!, maps.TargetTarget!, request.Mask.Tokens!, gh, gw, capture!.Mask);
                 tokenMask = derived.Mask;
                 if (binding is not null)
@@ -138,6 +141,7 @@ public sealed partial class EditPipeline
 
         // Decode.
         ct.ThrowIfCancellationRequested();
+        progress?.Report(new EditProgress(schedule.StepCount, schedule.StepCount, stepClock.Elapsed) { Stage = EditStage.Decode });
         var latents = HostTensor.FromFloats(new Shape(1, nt, c4), x);
         var image = ImageTensors.FromTensor(DecodePacked(latents, h, w, ct));
         var pixelMask = tokenMask is null ? null : EditMasks.ToPixels(tokenMask, 2 * f);

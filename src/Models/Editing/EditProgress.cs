@@ -1,8 +1,15 @@
 namespace Locus.Models.Editing;
 
-/// <summary>Progress after denoising step <see cref="Step"/> (1-based) of <see cref="StepCount"/>.</summary>
+/// <summary>
+/// Progress of an edit: with <see cref="Stage"/> = <see cref="EditStage.Denoise"/>, after denoising step <see cref="Step"/>
+/// (1-based) of <see cref="StepCount"/> (<see cref="Elapsed"/> since the first step began); the other stages are reported
+/// once when they start (Step = steps done so far).
+/// </summary>
 public readonly record struct EditProgress(int Step, int StepCount, TimeSpan Elapsed)
 {
+    /// <summary>The stage reported. Default <see cref="EditStage.Denoise"/>.</summary>
+    public EditStage Stage { get; init; } = EditStage.Denoise;
+
     /// <summary>Steps per second so far.</summary>
     public double ItPerSecond => Elapsed.TotalSeconds > 0 ? Step / Elapsed.TotalSeconds : 0;
 

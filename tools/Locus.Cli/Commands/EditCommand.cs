@@ -318,6 +318,17 @@ public static class EditCommand
 
         public void Report(EditProgress value)
         {
+            if (value.Stage != EditStage.Denoise)
+            {
+                Finish();
+                output.WriteLine(value.Stage switch
+                {
+                    EditStage.Encode => "encoding the source (VAE)…",
+                    EditStage.Mask => "mask stage (region adapter / attention mask)…",
+                    _ => "decoding (VAE)…",
+                });
+                return;
+            }
             string rate = string.Create(CultureInfo.InvariantCulture, $"{value.ItPerSecond:0.00} it/s");
             string eta = value.Eta.ToString(@"m\:ss", CultureInfo.InvariantCulture);
             if (terminal)

@@ -1,0 +1,17 @@
+namespace Locus.Models.Editing;
+
+/// <summary>The stage an <see cref="EditProgress"/> report is about.</summary>
+public enum EditStage
+{
+    /// <summary>VAE encode of the source (reported when it starts).</summary>
+    Encode,
+
+    /// <summary>The mask stage before the steps: the adapter's prelude / MaskPredictor (reported when it starts).</summary>
+    Mask,
+
+    /// <summary>A denoising step finished (reported after each step).</summary>
+    Denoise,
+
+    /// <summary>VAE decode (reported when it starts).</summary>
+    Decode,
+}
