@@ -61,13 +61,7 @@ run model_flux_grag_rows 300 "$locus" bench model --arch flux-kontext-dev --devi
 sec "Qwen-Image-Edit step: Locus (plain, GRAG official)"
 run model_qwen 300 "$locus" bench model --arch qwen-image-edit --device cuda --steps 3; tail -2 "$logs/model_qwen.log"
 run model_qwen_grag 300 "$locus" bench model --arch qwen-image-edit --device cuda --steps 3 --grag 1.0,1.1; tail -2 "$logs/model_qwen_grag.log"
-# Region adapter (issue #7 item 5), paper scale in bf16 with random weights (D = 3072, 24 heads, N_q = 64, N_m = 256, FFN 2·D):
-# backbone vs adapted step (Precomputed c and gates, every block adapted), interleaved in one run, and the once-per-edit prelude
-# (user mask, predicted mask) as % of a backbone step. Targets: adapter ≤ 15% of a step at 1024²; predicted mask ≤ 2% of a step.
-# Weights are bound once and shared by the four graphs (Qwen ≈ 41 GB + adapter ≈ 9.6 GB; Kontext-dev ≈ 24 GB + ≈ 9.2 GB).
-sec "Region adapter overhead: Qwen-Image-Edit (60 adapted blocks) and Kontext-dev (19 + 38 adapted blocks)"
-run model_qwen_adapter 300 "$locus" bench model --arch qwen-image-edit --device cuda --steps 5 --adapter; tail -6 "$logs/model_qwen_adapter.log"
-run model_flux_adapter 300 "$locus" bench model --arch flux-kontext-dev --device cuda --steps 5 --adapter; tail -6 "$logs/model_flux_adapter.log"
+# The region adapter and end-to-end edit benchmarks are in tools/gpu/pipeline.sh (a second call: each call has 10 minutes).
 sec "Kontext-dev blocks and step: PyTorch"; run blocks_torch 240 "$py" bench/pytorch/flux_blocks_bench.py; tail -12 "$logs/blocks_torch.log"
 # Qwen-Image-Edit blocks have the Flux double block's op structure and FLOPs (mmdit-spec §3.4): 60 of them, 1400 text tokens.
 sec "Qwen-Image-Edit-shaped step: PyTorch (60 double blocks, 1400 text)"; run qwen_torch 240 "$py" bench/pytorch/flux_blocks_bench.py --text 1400 --double 60 --single 0; tail -4 "$logs/qwen_torch.log"
