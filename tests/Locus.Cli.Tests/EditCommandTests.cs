@@ -35,7 +35,7 @@ public sealed class EditCommandTests : IDisposable
     {
         string output = P("out.png"), savedMask = P("used.png");
         var (code, stdout, stderr) = Invoke("edit", "--model", P("model"), "--image", P("in.png"), "--embeds", P("prompt.safetensors"), "--out", output,
-            "--mask", P("mask.png"), "--blend", "--grag", "1,1.2", "--steps", "2", "--seed", "5", "--save-mask", savedMask);
+            "--mask", P("mask.png"), "--blend", "--grag", "1,1.2", "--steps", "2", "--seed", "5", "--save-mask", savedMask, "--size", "auto");
         Assert.True(code == 0, stderr);
         Assert.Empty(stderr);
         var image = ImageCodec.Load(output);
@@ -61,6 +61,8 @@ public sealed class EditCommandTests : IDisposable
     [InlineData("--attention-mask", "9", "error: attention mask token 9 is outside the prompt's 4 text tokens")]
     [InlineData("--region-bias", null, "error: --region-bias needs a mask source")]
     [InlineData("--capture-steps", "0", "error: --capture-steps must be ≥ 1, got 0")]
+    [InlineData("--size", "huge", "error: --size must be auto, kontext, area, area:PIXELS or WxH, got 'huge'")]
+    [InlineData("--size", "100x64", "error: --size '100x64': an exact size must be a multiple of 16 in [16, 8192]")]
     [InlineData("--blend", null, "error: --blend, --composite and --save-mask need a mask source")]
     [InlineData("--adapter", "/nonexistent-adapter", "error: --adapter: folder '/nonexistent-adapter' does not exist")]
     public void Edit_BadArgument_OneErrorLineExit2(string option, string? value, string expected)

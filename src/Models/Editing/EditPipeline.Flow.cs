@@ -36,10 +36,11 @@ public sealed partial class EditPipeline
         var capture = request.Capture ?? (attentionMask ? new AttentionCaptureSettings() : null);
         bool adapterWanted = request.UseAdapter && AdapterConfig is not null && request.Mask.Kind != MaskSourceKind.None;
 
-        // Size policy: nearest multiple of 16 and of 2·f (the latent packs 2×2).
+        // Size policy: sides are multiples of 16 and of 2·f (the latent packs 2×2).
         int f = VaeFactor;
         int multiple = 16 * 2 * f / Gcd(16, 2 * f);
-        var source = ImageResize.ToMultipleOf(request.Image, multiple);
+        var (width, height) = request.Size.Resolve(request.Image.Width, request.Image.Height, multiple);
+        var source = ImageResize.Resize(request.Image, width, height);
         int h = source.Height / f, w = source.Width / f, gh = h / 2, gw = w / 2, nt = gh * gw, c4 = _model.PackedChannels;
         HostTensor? tokenMask = request.Mask.Kind == MaskSourceKind.User
             ? EditMasks.ToTokenGrid(request.Mask.Mask!, request.Image.Width, request.Image.Height, source.Width, source.Height, gh, gw, request.Blend?.Threshold)

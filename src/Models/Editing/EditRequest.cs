@@ -20,6 +20,9 @@ public sealed record EditRequest
     /// <summary>True CFG scale s: used when &gt; 1 and negative embeddings are given (Kontext: v = v_neg + s·(v − v_neg)). Default 1.</summary>
     public float TrueCfgScale { get; init; } = 1f;
 
+    /// <summary>How the source is sized (the output has that size). Default <see cref="SizePolicy.NearestMultiple"/>.</summary>
+    public SizePolicy Size { get; init; } = SizePolicy.NearestMultiple;
+
     /// <summary>Seed of the initial noise (<see cref="SeededNoise"/>).</summary>
     public long Seed { get; init; }
 
@@ -54,6 +57,7 @@ public sealed record EditRequest
         ArgumentNullException.ThrowIfNull(Image, nameof(Image));
         ArgumentNullException.ThrowIfNull(Embeddings, nameof(Embeddings));
         ArgumentNullException.ThrowIfNull(Mask, nameof(Mask));
+        ArgumentNullException.ThrowIfNull(Size, nameof(Size));
         if (Steps is < 1 or > 1000)
         {
             throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "steps must be in [1, 1000]");

@@ -37,6 +37,11 @@ public static class EditCommand
         var grag = new Option<string?>("--grag") { Description = "GRAG on the reference keys: LAMBDA,DELTA" };
         var blend = new Option<bool>("--blend") { Description = "FlowBlend: tokens outside the mask follow the re-noised source (needs a mask)" };
         var composite = new Option<bool>("--composite") { Description = "After decoding, paste the source outside the mask (needs a mask)" };
+        var size = new Option<string>("--size")
+        {
+            Description = "Size policy: auto (nearest multiple of 16), kontext (FLUX.1-Kontext's preferred resolutions), area[:PIXELS] (≈1024² or PIXELS, Qwen-Image-Edit), or WxH",
+            DefaultValueFactory = _ => "auto",
+        };
         var steps = new Option<int>("--steps") { Description = "Denoising steps", DefaultValueFactory = _ => 28 };
         var guidance = new Option<float>("--guidance") { Description = "Kontext distilled guidance scale", DefaultValueFactory = _ => 3.5f };
         var seed = new Option<long>("--seed") { Description = "Noise seed", DefaultValueFactory = _ => 0 };
@@ -45,7 +50,7 @@ public static class EditCommand
         var saveMaps = new Option<string?>("--save-maps") { Description = "Write the captured attention maps to DIR as PNG heat maps over the image" };
         var command = new Command("edit", "Edit an image with a FLUX.1-Kontext model folder (optionally a region adapter) and precomputed prompt embeddings.")
         {
-            model, image, embeds, output, mask, predict, adapter, noAdapter, trueCfg, attention, captureSteps, captureLayers, regionBias, regionTokens, grag, blend, composite, steps, guidance, seed, device, saveMask, saveMaps,
+            model, image, embeds, output, mask, predict, adapter, noAdapter, trueCfg, attention, captureSteps, captureLayers, regionBias, regionTokens, size, grag, blend, composite, steps, guidance, seed, device, saveMask, saveMaps,
         };
         command.SetAction(parse =>
         {
@@ -62,6 +67,7 @@ public static class EditCommand
                 CaptureLayers = parse.GetValue(captureLayers),
                 RegionBias = parse.GetResult(regionBias) is null ? null : parse.GetValue(regionBias) ?? "-inf",
                 RegionTokens = parse.GetValue(regionTokens),
+                Size = parse.GetValue(size)!,
                 Grag = parse.GetValue(grag),
                 Blend = parse.GetValue(blend),
                 Composite = parse.GetValue(composite),
@@ -164,6 +170,7 @@ public static class EditCommand
             Image = ImageCodec.Load(a.Image),
             Embeddings = PromptEmbeddings.Load(a.Embeds),
             Steps = a.Steps,
+            Size = ParseSize(a.Size),
             Guidance = a.Guidance,
             Seed = a.Seed,
             TrueCfgScale = a.TrueCfg,
@@ -228,6 +235,41 @@ public static class EditCommand
             HeatMaps.SaveMaskOverlay(result.TokenMask!, result.Source, Path.Combine(dir, "mask.png"));
         }
         output.WriteLine($"wrote {textTokens} token heat maps ({maps.Steps} capture step(s)) to {dir}");
+    }
+
+    private static SizePolicy ParseSize(string text)
+    {
+        const NumberStyles n = NumberStyles.Integer;
+        var inv = CultureInfo.InvariantCulture;
+        if (text == "auto")
+        {
+            return SizePolicy.NearestMultiple;
+        }
+        if (text == "kontext")
+        {
+            return SizePolicy.KontextPreferred;
+        }
+        try
+        {
+            if (text == "area")
+            {
+                return SizePolicy.Area();
+            }
+            if (text.StartsWith("area:", StringComparison.Ordinal) && long.TryParse(text.AsSpan(5), n, inv, out long pixels))
+            {
+                return SizePolicy.Area(pixels);
+            }
+            var wh = text.Split('x');
+            if (wh.Length == 2 && int.TryParse(wh[0], n, inv, out int w) && int.TryParse(wh[1], n, inv, out int h))
+            {
+                return SizePolicy.Exact(w, h);
+            }
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException($"--size '{text}': {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
+        throw new ArgumentException($"--size must be auto, kontext, area, area:PIXELS or WxH, got '{text}'");
     }
 
     private static int[] ParseInts(string text, string option)
@@ -298,6 +340,8 @@ public static class EditCommand
         public bool Composite { get; init; }
 
         public int Steps { get; init; } = 28;
+
+        public string Size { get; init; } = "auto";
 
         public float Guidance { get; init; } = 3.5f;
 
