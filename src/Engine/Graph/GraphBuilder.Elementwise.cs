@@ -27,6 +27,13 @@ public sealed partial class GraphBuilder
         return Add(OpKind.Silu, [x], null, new TensorDesc(x.DType, x.Shape), name);
     }
 
+    /// <summary>Logistic sigmoid σ(x) = 1/(1 + e^(−x)) (0 for x → −∞, 1 for x → +∞, never NaN for finite x).</summary>
+    public Node Sigmoid(Node x, string? name = null)
+    {
+        RequireFloat("Sigmoid", name, x);
+        return Add(OpKind.Sigmoid, [x], null, new TensorDesc(x.DType, x.Shape), name);
+    }
+
     /// <summary>GELU. Approximate: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))); exact: 0.5·x·(1 + erf(x/√2)).</summary>
     public Node Gelu(Node x, bool approximate = true, string? name = null)
     {

@@ -37,6 +37,8 @@ public enum OpKind
     Silu,
     /// <summary>GELU, tanh approximation or exact erf.</summary>
     Gelu,
+    /// <summary>σ(x) = 1/(1 + e^(−x)).</summary>
+    Sigmoid,
     /// <summary>x·(1 + scale) + shift (AdaLN modulation).</summary>
     Modulate,
     /// <summary>h0 + g ⊙ y, g per channel [B, C] or per token [B, N, 1].</summary>

@@ -34,6 +34,9 @@ public static unsafe partial class CpuCoreKernels
     private static void Silu(Node node, ReadOnlySpan<BoundTensor> s, BoundTensor output, BoundTensor? aux) =>
         Unary(s[0], output, &CpuActivations.Silu);
 
+    private static void Sigmoid(Node node, ReadOnlySpan<BoundTensor> s, BoundTensor output, BoundTensor? aux) =>
+        Unary(s[0], output, &CpuActivations.Sigmoid);
+
     private static void Gelu(Node node, ReadOnlySpan<BoundTensor> s, BoundTensor output, BoundTensor? aux)
     {
         if (node.ParamsAs<GeluParams>().Approximate)

@@ -15,6 +15,7 @@ public static partial class CpuCoreKernels
         table.Add(OpKind.Mul, Binary, ReferenceCoreKernels.FloatOnly);
         table.Add(OpKind.Scale, Scale, ReferenceCoreKernels.FloatOnly);
         table.Add(OpKind.Silu, Silu, ReferenceCoreKernels.FloatOnly);
+        table.Add(OpKind.Sigmoid, Sigmoid, ReferenceCoreKernels.FloatOnly);
         table.Add(OpKind.Gelu, Gelu, ReferenceCoreKernels.FloatOnly);
         table.Add(OpKind.Modulate, Modulate, ReferenceCoreKernels.FloatOnly);
         table.Add(OpKind.GatedResidual, GatedResidual, ReferenceCoreKernels.FloatOnly);

@@ -91,6 +91,7 @@ public static partial class OpCases
         {
             ("Scale(scale=0.37, bias=-1.5)", OpKind.Scale, (g, x) => g.Scale(x, 0.37f, -1.5f)),
             ("Silu", OpKind.Silu, (g, x) => g.Silu(x)),
+            ("Sigmoid", OpKind.Sigmoid, (g, x) => g.Sigmoid(x)),
             ("Gelu(approximate=true)", OpKind.Gelu, (g, x) => g.Gelu(x, approximate: true)),
             ("Gelu(approximate=false)", OpKind.Gelu, (g, x) => g.Gelu(x, approximate: false)),
         };

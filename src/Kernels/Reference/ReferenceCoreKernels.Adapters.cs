@@ -25,6 +25,9 @@ public static partial class ReferenceCoreKernels
     private static void Silu(Node node, ReadOnlySpan<BoundTensor> s, BoundTensor output, BoundTensor? aux) =>
         Unary(s[0], output, ReferenceElementwise.Silu);
 
+    private static void Sigmoid(Node node, ReadOnlySpan<BoundTensor> s, BoundTensor output, BoundTensor? aux) =>
+        Unary(s[0], output, ReferenceElementwise.Sigmoid);
+
     private static void Gelu(Node node, ReadOnlySpan<BoundTensor> s, BoundTensor output, BoundTensor? aux)
     {
         bool approximate = node.ParamsAs<GeluParams>().Approximate;

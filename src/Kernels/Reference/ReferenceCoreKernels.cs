@@ -15,6 +15,7 @@ public static partial class ReferenceCoreKernels
         table.Add(OpKind.Mul, Binary, FloatOnly);
         table.Add(OpKind.Scale, Scale, FloatOnly);
         table.Add(OpKind.Silu, Silu, FloatOnly);
+        table.Add(OpKind.Sigmoid, Sigmoid, FloatOnly);
         table.Add(OpKind.Gelu, Gelu, FloatOnly);
         table.Add(OpKind.Modulate, Modulate, FloatOnly);
         table.Add(OpKind.GatedResidual, GatedResidual, FloatOnly);

@@ -3,7 +3,7 @@ using Locus.Models.Common;
 
 namespace Locus.Models.Adapters;
 
-/// <summary>Building blocks shared by the adapter modules (affine LayerNorm, multi-head attention, FFN, sigmoid).</summary>
+/// <summary>Building blocks shared by the adapter modules (affine LayerNorm, multi-head attention, FFN).</summary>
 internal static class AdapterLayers
 {
     /// <summary>LayerNorm epsilon of every adapter norm (torch default).</summary>
@@ -43,15 +43,6 @@ internal static class AdapterLayers
         var h = Layers.Linear(s, "fc1", x, hidden);          // [..., hidden]
         h = scope.Graph.Gelu(h, approximate: true, s.Name("act"));
         return Layers.Linear(s, "fc2", h, x.Shape[-1]);      // [..., D]
-    }
-
-    /// <summary>σ(z) = softmax([z, 0])₀ = 1/(1 + e^(−z)), elementwise over z [..., 1] → [..., 1] (no Sigmoid op exists).</summary>
-    public static Node Sigmoid(GraphBuilder g, Node z, string name)
-    {
-        var zero = g.Scale(z, 0f, 0f, name + ".zero");                    // [..., 1]
-        var pair = g.Concat([z, zero], -1, name + ".pair");               // [..., 2]
-        var p = g.Softmax(pair, name + ".softmax");                       // [..., 2]
-        return g.Slice(p, -1, 0, 1, name);                                // [..., 1] view
     }
 
     /// <summary>x in <paramref name="dtype"/> (a Convert node named <c>x.cast</c> when its dtype differs): raw parameters meet activations.</summary>

@@ -31,7 +31,7 @@ public static class BlockAdapter
         var z = Layers.Linear(ms, "fc1", e, config.GateDim);                 // [B, L, D_g]
         z = s.Graph.Silu(z, ms.Name("act"));
         z = Layers.Linear(ms, "fc2", z, 1);                                  // [B, L, 1]
-        return AdapterLayers.Sigmoid(s.Graph, z, s.Name("sigmoid"));         // [B, L, 1]
+        return s.Graph.Sigmoid(z, s.Name("sigmoid"));                        // [B, L, 1]
     }
 
     /// <summary>

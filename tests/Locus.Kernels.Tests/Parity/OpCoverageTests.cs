@@ -38,7 +38,7 @@ public sealed class OpCoverageTests
     [Fact]
     public void CoreFamily_EveryOp_IsCovered()
     {
-        OpKind[] core = [OpKind.Add, OpKind.Sub, OpKind.Mul, OpKind.Scale, OpKind.Silu, OpKind.Gelu, OpKind.Modulate, OpKind.GatedResidual,
+        OpKind[] core = [OpKind.Add, OpKind.Sub, OpKind.Mul, OpKind.Scale, OpKind.Silu, OpKind.Sigmoid, OpKind.Gelu, OpKind.Modulate, OpKind.GatedResidual,
             OpKind.Convert, OpKind.Contiguous, OpKind.Concat, OpKind.LayerNorm, OpKind.RmsNorm, OpKind.GroupNorm, OpKind.Softmax, OpKind.Rope,
             OpKind.TimestepEmbedding, OpKind.Conv2d, OpKind.UpsampleNearest2x];
         var covered = OpCases.All.Select(c => c.Op).ToHashSet();

@@ -23,6 +23,22 @@ internal static unsafe class CpuActivations
         }
     }
 
+    /// <summary>d = 1 / (1 + e^(−x)).</summary>
+    public static void Sigmoid(float* x, float* d, long n)
+    {
+        var one = Vector256.Create(1f);
+        long i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            var v = Vector256.Load(x + i);
+            (one / (one + Exp(-v))).Store(d + i);
+        }
+        for (; i < n; i++)
+        {
+            d[i] = 1f / (1f + MathF.Exp(-x[i]));
+        }
+    }
+
     /// <summary>d = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), tanh(u) = 1 − 2/(e^(2u) + 1).</summary>
     public static void GeluTanh(float* x, float* d, long n)
     {

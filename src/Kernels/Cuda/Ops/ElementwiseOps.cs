@@ -18,6 +18,7 @@ internal static class ElementwiseOps
             Unary(ctx, "scale", s[0], o, a => a.Float(p.Scale).Float(p.Bias));
         }, CheckStrided);
         table.Add(OpKind.Silu, (n, s, o, _) => Unary(ctx, "silu", s[0], o, null), CheckStrided);
+        table.Add(OpKind.Sigmoid, (n, s, o, _) => Unary(ctx, "sigmoid", s[0], o, null), CheckStrided);
         table.Add(OpKind.Gelu, (n, s, o, _) => Unary(ctx, n.ParamsAs<GeluParams>().Approximate ? "gelu_tanh" : "gelu_erf", s[0], o, null), CheckStrided);
         table.Add(OpKind.Contiguous, (n, s, o, _) => Copy(ctx, s[0], o), CheckRank);
         table.Add(OpKind.Convert, (n, s, o, _) => Convert(ctx, s[0], o), CheckConvert);

@@ -22,13 +22,14 @@ __device__ __forceinline__ float gelu_tanh_f(float x) {
     return 0.5f * x * (1.0f + tanhf(k * (x + 0.044715f * x * x * x)));
 }
 __device__ __forceinline__ float gelu_erf_f(float x) { return 0.5f * x * (1.0f + erff(x * 0.7071067811865476f)); }
+__device__ __forceinline__ float sigmoid_f(float x) { return 1.0f / (1.0f + expf(-x)); }
 
-// OP: 0 scale (x*s + b), 1 silu, 2 gelu tanh, 3 gelu erf
+// OP: 0 scale (x*s + b), 1 silu, 2 gelu tanh, 3 gelu erf, 4 sigmoid
 template <typename T, int OP>
 __device__ void unary_body(const T* x, T* out, StridedView vx, i64 n, float s, float b) {
     GRID_STRIDE(i, n) {
         float v = ld(x, view_offset(vx, i));
-        float r = OP == 0 ? v * s + b : (OP == 1 ? silu_f(v) : (OP == 2 ? gelu_tanh_f(v) : gelu_erf_f(v)));
+        float r = OP == 0 ? v * s + b : (OP == 1 ? silu_f(v) : (OP == 2 ? gelu_tanh_f(v) : (OP == 3 ? gelu_erf_f(v) : sigmoid_f(v))));
         st(out, i, r);
     }
 }
@@ -39,7 +40,9 @@ __device__ void unary_body(const T* x, T* out, StridedView vx, i64 n, float s, f
 LOCUS_FOR_FLOAT_TYPES(SCALE_ENTRY)
 LOCUS_FOR_FLOAT_TYPES(SILU_ENTRY)
 LOCUS_FOR_FLOAT_TYPES(GELU_TANH_ENTRY)
+#define SIGMOID_ENTRY(S, T) extern "C" __global__ void sigmoid_##S(const T* x, T* out, StridedView vx, i64 n) { unary_body<T, 4>(x, out, vx, n, 0.f, 0.f); }
 LOCUS_FOR_FLOAT_TYPES(GELU_ERF_ENTRY)
+LOCUS_FOR_FLOAT_TYPES(SIGMOID_ENTRY)
 
 // Dense copy of a strided view, by element size (bit-exact for any dtype).
 template <typename W>
@@ -102,7 +105,7 @@ LOCUS_FOR_FLOAT_TYPES(SUB_FAST_ENTRY)
 LOCUS_FOR_FLOAT_TYPES(MUL_FAST_ENTRY)
 
 template <int OP> __device__ __forceinline__ float un_op(float v, float s, float b) {
-    return OP == 0 ? v * s + b : (OP == 1 ? silu_f(v) : (OP == 2 ? gelu_tanh_f(v) : gelu_erf_f(v)));
+    return OP == 0 ? v * s + b : (OP == 1 ? silu_f(v) : (OP == 2 ? gelu_tanh_f(v) : (OP == 3 ? gelu_erf_f(v) : sigmoid_f(v))));
 }
 template <typename T, int OP>
 __device__ void unary_fast_body(const T* x, T* out, u32 n, int vec, float s, float b) {
@@ -126,7 +129,9 @@ __device__ void unary_fast_body(const T* x, T* out, u32 n, int vec, float s, flo
 LOCUS_FOR_FLOAT_TYPES(SCALE_FAST_ENTRY)
 LOCUS_FOR_FLOAT_TYPES(SILU_FAST_ENTRY)
 LOCUS_FOR_FLOAT_TYPES(GELU_TANH_FAST_ENTRY)
+#define SIGMOID_FAST_ENTRY(S, T) extern "C" __global__ void sigmoid_fast_##S(const T* x, T* out, u32 n, int vec) { unary_fast_body<T, 4>(x, out, n, vec, 0.f, 0.f); }
 LOCUS_FOR_FLOAT_TYPES(GELU_ERF_FAST_ENTRY)
+LOCUS_FOR_FLOAT_TYPES(SIGMOID_FAST_ENTRY)
 
 // ---- Contiguous of a view whose last dim is dense (stride 1), e.g. the [B,N,H,D] → [B,H,N,D] head split: every
 // output row is one dense source run. Copied in units W (16/8/4/2/1 bytes, the largest dividing the row bytes, every

@@ -80,6 +80,15 @@ public static class ReferenceElementwise
         }
     }
 
+    /// <summary>dst = σ(x) = 1 / (1 + e^(−x)) in double.</summary>
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> dst)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            dst[i] = (float)(1.0 / (1.0 + Math.Exp(-(double)x[i])));
+        }
+    }
+
     /// <summary>GELU: approximate 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))); exact 0.5·x·(1 + erf(x/√2)).</summary>
     public static void Gelu(ReadOnlySpan<float> x, bool approximate, Span<float> dst)
     {
