@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Locus.Kernels.Reference.Matrix;
 
 namespace Locus.Kernels.Cpu.Attention;
@@ -6,6 +7,7 @@ internal static unsafe partial class FlashAttention
 {
     /// <summary>mg[g·ld + i] = (scale·q_i)·μ_g for each row-restricted group g that covers row i0 + i (the exact-logit GRAG term).</summary>
     // SAFETY: q holds rows × D floats, mg holds groups × ld floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GroupLogits(AttentionInputs o, float[] mus, long bh, float* q, int i0, int rows, int ld, float* mg)
     {
         int g = o.Groups.Length, d = o.D;
@@ -29,10 +31,11 @@ internal static unsafe partial class FlashAttention
     }
 
     /// <summary>Row-restricted GRAG (s ← δ·s + (λ − δ)·mg), additive bias and region bias on the transposed block sᵀ [kb, ld].</summary>
-    // SAFETY: st holds kb × ld floats, mg holds groups × ld floats.
-    private static void ApplyOptions(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* st, int ld, float* mg)
+    // SAFETY: st holds kb rows of ld floats (row stride lds), mg holds groups × ld floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ApplyOptions(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* st, int lds, int ld, float* mg)
     {
-        // sᵀ [kb, ld]: element (key j, query row i) at st[j·ld + i]
+        // sᵀ [kb, ld]: element (key j, query row i) at st[j·lds + i]
         for (int gi = 0; gi < o.Groups.Length; gi++)
         {
             var group = o.Groups[gi];
@@ -46,7 +49,7 @@ internal static unsafe partial class FlashAttention
             float* off = mg + (long)gi * ld;
             for (int j = js; j < je; j++)
             {
-                float* row = st + (long)j * ld;
+                float* row = st + (long)j * lds;
                 for (int i = rs; i < re; i++)
                 {
                     row[i] = delta * row[i] + shift * off[i];
@@ -61,7 +64,7 @@ internal static unsafe partial class FlashAttention
                 float* col = st + i;
                 for (int j = 0; j < kb; j++)
                 {
-                    col[(long)j * ld] += bias[at + j];
+                    col[(long)j * lds] += bias[at + j];
                 }
             }
         }
@@ -79,7 +82,7 @@ internal static unsafe partial class FlashAttention
                 {
                     if (cols[j0 + j] != 0f)
                     {
-                        col[(long)j * ld] += region;
+                        col[(long)j * lds] += region;
                     }
                 }
             }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Locus.Kernels.Cpu.Attention;
@@ -5,9 +6,10 @@ namespace Locus.Kernels.Cpu.Attention;
 // Register-tiled micro-kernels (generated: one accumulator register per (row, half panel)).
 internal static unsafe partial class FlashAttention
 {
-    /// <summary>sᵀ[r, 0..32) = Σ_c k[r, c]·qp[c, 0..32) for the 8 key rows r (Vector512, 16 accumulators).</summary>
-    // SAFETY: k addresses 8 rows of d floats (row stride ldk), qp a packed panel of d × Nr floats, st 8 rows of Nr floats (row stride ldst).
-    private static void Qk512(float* k, nint ldk, float* qp, int d, float* st, nint ldst)
+    /// <summary>sᵀ[r, 0..32) = Σ_c k[r, c]·qp[c, 0..32) for the 8 key rows r (Vector512, 16 accumulators); colMax[0..32) ← max(colMax, maxᵣ sᵀ[r, ·]) unless null.</summary>
+    // SAFETY: k addresses 8 rows of d floats (row stride ldk), qp a packed panel of d × Nr floats, st 8 rows of Nr floats (row stride ldst), colMax null or Nr floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Qk512(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax)
     {
         // k [8, d] · qp [d, 32] → st [8, 32]
         float* k0 = k;
@@ -56,6 +58,11 @@ internal static unsafe partial class FlashAttention
             a7 = Vector512.FusedMultiplyAdd(x7, q0, a7);
             b7 = Vector512.FusedMultiplyAdd(x7, q1, b7);
         }
+        if (colMax != null)
+        {
+            Vector512.MaxNative(Vector512.Load(colMax), Vector512.MaxNative(Vector512.MaxNative(Vector512.MaxNative(a0, a1), Vector512.MaxNative(a2, a3)), Vector512.MaxNative(Vector512.MaxNative(a4, a5), Vector512.MaxNative(a6, a7)))).Store(colMax);
+            Vector512.MaxNative(Vector512.Load(colMax + 16), Vector512.MaxNative(Vector512.MaxNative(Vector512.MaxNative(b0, b1), Vector512.MaxNative(b2, b3)), Vector512.MaxNative(Vector512.MaxNative(b4, b5), Vector512.MaxNative(b6, b7)))).Store(colMax + 16);
+        }
         a0.Store(st);
         b0.Store(st + 16);
         st += ldst;
@@ -83,6 +90,7 @@ internal static unsafe partial class FlashAttention
 
     /// <summary>acc[r, 0..32) = α_r·acc[r, 0..32) + Σ_j pt[j, r]·v[j, 0..32) for the 8 query rows r (Vector512, 16 accumulators).</summary>
     // SAFETY: pt addresses kb rows of ≥ 8 floats (row stride ldpt), v kb rows of Nr floats (row stride ldv), acc 8 rows of Nr floats (row stride ldacc), alpha 8 floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pv512(float* pt, nint ldpt, float* v, nint ldv, int kb, float* acc, nint ldacc, float* alpha)
     {
         // pᵀ [kb, 8] · v [kb, 32] + α·acc [8, 32] → acc [8, 32]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Locus.Kernels.Cpu.Attention;
@@ -7,17 +8,20 @@ internal static unsafe partial class FlashAttention
 {
     /// <summary>The 8 × 32 QKᵀ micro-tile of <see cref="Qk512"/> as four Vector256 4 × 16 quarters (16 ymm registers on AVX2).</summary>
     // SAFETY: as Qk512.
-    private static void Qk256(float* k, nint ldk, float* qp, int d, float* st, nint ldst)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Qk256(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax)
     {
         // k [8, d] · qp [d, 32] → st [8, 32]
-        Qk256x4(k, ldk, qp, d, st, ldst);
-        Qk256x4(k, ldk, qp + 16, d, st + 16, ldst);
-        Qk256x4(k + 4 * ldk, ldk, qp, d, st + 4 * ldst, ldst);
-        Qk256x4(k + 4 * ldk, ldk, qp + 16, d, st + 4 * ldst + 16, ldst);
+        float* colMaxHigh = colMax == null ? null : colMax + 16;
+        Qk256x4(k, ldk, qp, d, st, ldst, colMax);
+        Qk256x4(k, ldk, qp + 16, d, st + 16, ldst, colMaxHigh);
+        Qk256x4(k + 4 * ldk, ldk, qp, d, st + 4 * ldst, ldst, colMax);
+        Qk256x4(k + 4 * ldk, ldk, qp + 16, d, st + 4 * ldst + 16, ldst, colMaxHigh);
     }
 
     /// <summary>The 8 × 32 P·V micro-tile of <see cref="Pv512"/> as four Vector256 4 × 16 quarters.</summary>
     // SAFETY: as Pv512.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pv256(float* pt, nint ldpt, float* v, nint ldv, int kb, float* acc, nint ldacc, float* alpha)
     {
         // pᵀ [kb, 8] · v [kb, 32] + α·acc [8, 32] → acc [8, 32]
@@ -27,9 +31,10 @@ internal static unsafe partial class FlashAttention
         Pv256x4(pt + 4, ldpt, v + 16, ldv, kb, acc + 4 * ldacc + 16, ldacc, alpha + 4);
     }
 
-    /// <summary>sᵀ[r, 0..16) = Σ_c k[r, c]·qp[c, 0..16) for 4 key rows (panel row stride Nr).</summary>
-    // SAFETY: k addresses 4 rows of d floats (row stride ldk), qp d rows of 16 floats (row stride Nr), st 4 rows of 16 floats (row stride ldst).
-    private static void Qk256x4(float* k, nint ldk, float* qp, int d, float* st, nint ldst)
+    /// <summary>sᵀ[r, 0..16) = Σ_c k[r, c]·qp[c, 0..16) for 4 key rows (panel row stride Nr); colMax[0..16) ← max(colMax, maxᵣ sᵀ[r, ·]) unless null.</summary>
+    // SAFETY: k addresses 4 rows of d floats (row stride ldk), qp d rows of 16 floats (row stride Nr), st 4 rows of 16 floats (row stride ldst), colMax null or 16 floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Qk256x4(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax)
     {
         // k [4, d] · qp [d, 16] → st [4, 16]
         float* k0 = k;
@@ -58,6 +63,11 @@ internal static unsafe partial class FlashAttention
             a3 = Vector256.FusedMultiplyAdd(x3, q0, a3);
             b3 = Vector256.FusedMultiplyAdd(x3, q1, b3);
         }
+        if (colMax != null)
+        {
+            Vector256.MaxNative(Vector256.Load(colMax), Vector256.MaxNative(Vector256.MaxNative(a0, a1), Vector256.MaxNative(a2, a3))).Store(colMax);
+            Vector256.MaxNative(Vector256.Load(colMax + 8), Vector256.MaxNative(Vector256.MaxNative(b0, b1), Vector256.MaxNative(b2, b3))).Store(colMax + 8);
+        }
         a0.Store(st);
         b0.Store(st + 8);
         st += ldst;
@@ -73,6 +83,7 @@ internal static unsafe partial class FlashAttention
 
     /// <summary>acc[r, 0..16) = α_r·acc[r, 0..16) + Σ_j pt[j, r]·v[j, 0..16) for 4 query rows.</summary>
     // SAFETY: pt addresses kb rows of ≥ 4 floats (row stride ldpt), v kb rows of 16 floats (row stride ldv), acc 4 rows of 16 floats (row stride ldacc), alpha 4 floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pv256x4(float* pt, nint ldpt, float* v, nint ldv, int kb, float* acc, nint ldacc, float* alpha)
     {
         // pᵀ [kb, 4] · v [kb, 16] + α·acc [4, 16] → acc [4, 16]

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Locus.Kernels.Cpu.Attention;
@@ -18,52 +19,56 @@ internal static unsafe partial class FlashAttention
     private const float ExpC5 = 5.0000001201e-1f;
 
     /// <summary>
-    /// Online-softmax step over a key block, vertical over query rows (16 per Vector512): m' = max(m, maxⱼ sᵀ[j, i]),
-    /// α = e^(m − m'), p = e^(sᵀ − m') written over sᵀ, l ← α·l + Σⱼ p. A row whose m' is still −∞ gets p = 0 and α = 0.
+    /// Online-softmax step over a key block, vectorised over query rows (16 per Vector512): m' = max(m, colMax) (colMax the
+    /// block's per-row maximum, computed here unless <paramref name="haveMax"/>), α = e^(m − m'), p = e^(sᵀ − m') written
+    /// over sᵀ row by row (sequential memory), l ← α·l + Σⱼ p. A row whose m' is still −∞ gets p = 0 and α = 0.
     /// </summary>
-    // SAFETY: st holds kb × ld floats, m, l and alpha hold ld floats (ld a multiple of 16).
-    private static void Softmax512(float* st, int ld, int kb, float* m, float* l, float* alpha)
+    // SAFETY: st holds kb rows of ld floats (row stride lds); m, l, alpha, colMax, shift and sum hold ld floats (ld a multiple of 16).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Softmax512(float* st, int lds, int ld, int kb, bool haveMax, float* m, float* l, float* alpha, float* colMax, float* shift, float* sum)
     {
         // sᵀ [kb, ld] → pᵀ [kb, ld]; m, l, α [ld]
         var negInf = Vector512.Create(float.NegativeInfinity);
+        if (!haveMax)
+        {
+            new Span<float>(colMax, ld).Fill(float.NegativeInfinity);
+            for (int j = 0; j < kb; j++)
+            {
+                float* row = st + (long)j * lds;
+                for (int i = 0; i < ld; i += 16)
+                {
+                    Vector512.MaxNative(Vector512.Load(colMax + i), Vector512.Load(row + i)).Store(colMax + i);
+                }
+            }
+        }
         for (int i = 0; i < ld; i += 16)
         {
-            var mx = negInf;
-            float* p = st + i;
-            for (int j = 0; j < kb; j++, p += ld)
-            {
-                mx = Vector512.MaxNative(mx, Vector512.Load(p));
-            }
             var mOld = Vector512.Load(m + i);
-            var mNew = Vector512.MaxNative(mOld, mx);
-            var shift = Vector512.ConditionalSelect(Vector512.Equals(mNew, negInf), Vector512<float>.Zero, mNew);
-            var a = Exp512(mOld - shift);
-            var sum0 = Vector512<float>.Zero;
-            var sum1 = Vector512<float>.Zero;
-            p = st + i;
-            int jj = 0;
-            for (; jj + 2 <= kb; jj += 2, p += 2 * ld)
-            {
-                var e0 = Exp512(Vector512.Load(p) - shift);
-                var e1 = Exp512(Vector512.Load(p + ld) - shift);
-                e0.Store(p);
-                e1.Store(p + ld);
-                sum0 += e0;
-                sum1 += e1;
-            }
-            if (jj < kb)
-            {
-                var e0 = Exp512(Vector512.Load(p) - shift);
-                e0.Store(p);
-                sum0 += e0;
-            }
-            (Vector512.Load(l + i) * a + (sum0 + sum1)).Store(l + i);
+            var mNew = Vector512.MaxNative(mOld, Vector512.Load(colMax + i));
+            var s = Vector512.ConditionalSelect(Vector512.Equals(mNew, negInf), Vector512<float>.Zero, mNew);
+            Exp512(mOld - s).Store(alpha + i);
+            s.Store(shift + i);
             mNew.Store(m + i);
-            a.Store(alpha + i);
+        }
+        new Span<float>(sum, ld).Clear();
+        for (int j = 0; j < kb; j++)
+        {
+            float* row = st + (long)j * lds;
+            for (int i = 0; i < ld; i += 16)
+            {
+                var e = Exp512(Vector512.Load(row + i) - Vector512.Load(shift + i));
+                e.Store(row + i);
+                (Vector512.Load(sum + i) + e).Store(sum + i);
+            }
+        }
+        for (int i = 0; i < ld; i += 16)
+        {
+            Vector512.FusedMultiplyAdd(Vector512.Load(l + i), Vector512.Load(alpha + i), Vector512.Load(sum + i)).Store(l + i);
         }
     }
 
     /// <summary>e^x in f32 (Cephes expf: x = n·ln 2 + r, |r| ≤ ½ ln 2, degree-6 polynomial, 2ⁿ by exponent add; ≈ 1 ulp); 0 for x &lt; −87.33 and −∞.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Exp512(Vector512<float> x)
     {
         var lo = Vector512.Create(ExpLow);
@@ -84,52 +89,56 @@ internal static unsafe partial class FlashAttention
     }
 
     /// <summary>
-    /// Online-softmax step over a key block, vertical over query rows (8 per Vector256): m' = max(m, maxⱼ sᵀ[j, i]),
-    /// α = e^(m − m'), p = e^(sᵀ − m') written over sᵀ, l ← α·l + Σⱼ p. A row whose m' is still −∞ gets p = 0 and α = 0.
+    /// Online-softmax step over a key block, vectorised over query rows (8 per Vector256): m' = max(m, colMax) (colMax the
+    /// block's per-row maximum, computed here unless <paramref name="haveMax"/>), α = e^(m − m'), p = e^(sᵀ − m') written
+    /// over sᵀ row by row (sequential memory), l ← α·l + Σⱼ p. A row whose m' is still −∞ gets p = 0 and α = 0.
     /// </summary>
-    // SAFETY: st holds kb × ld floats, m, l and alpha hold ld floats (ld a multiple of 8).
-    private static void Softmax256(float* st, int ld, int kb, float* m, float* l, float* alpha)
+    // SAFETY: st holds kb rows of ld floats (row stride lds); m, l, alpha, colMax, shift and sum hold ld floats (ld a multiple of 8).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Softmax256(float* st, int lds, int ld, int kb, bool haveMax, float* m, float* l, float* alpha, float* colMax, float* shift, float* sum)
     {
         // sᵀ [kb, ld] → pᵀ [kb, ld]; m, l, α [ld]
         var negInf = Vector256.Create(float.NegativeInfinity);
+        if (!haveMax)
+        {
+            new Span<float>(colMax, ld).Fill(float.NegativeInfinity);
+            for (int j = 0; j < kb; j++)
+            {
+                float* row = st + (long)j * lds;
+                for (int i = 0; i < ld; i += 8)
+                {
+                    Vector256.MaxNative(Vector256.Load(colMax + i), Vector256.Load(row + i)).Store(colMax + i);
+                }
+            }
+        }
         for (int i = 0; i < ld; i += 8)
         {
-            var mx = negInf;
-            float* p = st + i;
-            for (int j = 0; j < kb; j++, p += ld)
-            {
-                mx = Vector256.MaxNative(mx, Vector256.Load(p));
-            }
             var mOld = Vector256.Load(m + i);
-            var mNew = Vector256.MaxNative(mOld, mx);
-            var shift = Vector256.ConditionalSelect(Vector256.Equals(mNew, negInf), Vector256<float>.Zero, mNew);
-            var a = Exp256(mOld - shift);
-            var sum0 = Vector256<float>.Zero;
-            var sum1 = Vector256<float>.Zero;
-            p = st + i;
-            int jj = 0;
-            for (; jj + 2 <= kb; jj += 2, p += 2 * ld)
-            {
-                var e0 = Exp256(Vector256.Load(p) - shift);
-                var e1 = Exp256(Vector256.Load(p + ld) - shift);
-                e0.Store(p);
-                e1.Store(p + ld);
-                sum0 += e0;
-                sum1 += e1;
-            }
-            if (jj < kb)
-            {
-                var e0 = Exp256(Vector256.Load(p) - shift);
-                e0.Store(p);
-                sum0 += e0;
-            }
-            (Vector256.Load(l + i) * a + (sum0 + sum1)).Store(l + i);
+            var mNew = Vector256.MaxNative(mOld, Vector256.Load(colMax + i));
+            var s = Vector256.ConditionalSelect(Vector256.Equals(mNew, negInf), Vector256<float>.Zero, mNew);
+            Exp256(mOld - s).Store(alpha + i);
+            s.Store(shift + i);
             mNew.Store(m + i);
-            a.Store(alpha + i);
+        }
+        new Span<float>(sum, ld).Clear();
+        for (int j = 0; j < kb; j++)
+        {
+            float* row = st + (long)j * lds;
+            for (int i = 0; i < ld; i += 8)
+            {
+                var e = Exp256(Vector256.Load(row + i) - Vector256.Load(shift + i));
+                e.Store(row + i);
+                (Vector256.Load(sum + i) + e).Store(sum + i);
+            }
+        }
+        for (int i = 0; i < ld; i += 8)
+        {
+            Vector256.FusedMultiplyAdd(Vector256.Load(l + i), Vector256.Load(alpha + i), Vector256.Load(sum + i)).Store(l + i);
         }
     }
 
     /// <summary>e^x in f32 (Cephes expf: x = n·ln 2 + r, |r| ≤ ½ ln 2, degree-6 polynomial, 2ⁿ by exponent add; ≈ 1 ulp); 0 for x &lt; −87.33 and −∞.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Exp256(Vector256<float> x)
     {
         var lo = Vector256.Create(ExpLow);

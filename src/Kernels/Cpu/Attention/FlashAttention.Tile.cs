@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Locus.Kernels.Reference.Matrix;
 
 namespace Locus.Kernels.Cpu.Attention;
@@ -12,6 +13,9 @@ internal static unsafe partial class FlashAttention
 
     /// <summary>Keys per online-softmax step (a multiple of <see cref="Mr"/>).</summary>
     private const int KBlock = 256;
+
+    /// <summary>Extra floats per logit-block row, so that its power-of-two row stride does not alias the L1 sets.</summary>
+    private const int SPad = 16;
 
     private static readonly AsyncLocal<bool> s_forceVector256 = new();
 
@@ -30,43 +34,47 @@ internal static unsafe partial class FlashAttention
     /// The logits are kept transposed (sᵀ [keys, rows]) so that the online softmax is vertical over query rows.
     /// </summary>
     // SAFETY: t's pointers address the pinned q, k, v, out of this node; the scratch array is pinned and sized below.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long Tile(AttentionInputs o, Tensors t, float[] mus, float[] lse, int b, int h, int i0, int rows, bool wide)
     {
-        // q [rows, D] → qᵀ panels; per key block: sᵀ [kb, ld] = K·qᵀ → options → P = online softmax → acc [ld, Dv] += Pᵀᵀ·V
+        // q [rows, D] → qᵀ panels; per key block: sᵀ [kb, ld] = K·qᵀ → options → P = online softmax → acc [ld, Dv] = α·acc + P·V
         int d = o.D, dv = o.Dv, nk = o.Nk, g = o.Groups.Length;
-        int ld = RoundUp(rows, Nr), dvPad = RoundUp(dv, Nr);
+        int ld = RoundUp(rows, Nr), lds = ld + SPad, dvPad = RoundUp(dv, Nr);
         long bh = (long)b * o.H + h;
-        long size = (long)ld * d + (long)KBlock * ld + (long)ld * dvPad + (3L + g) * ld + (long)Mr * d + (long)KBlock * Nr;
+        long size = (long)ld * d + (long)KBlock * lds + (long)ld * dvPad + (6L + g) * ld + (long)Mr * d + (long)KBlock * Nr;
         if (t_scratch is null || t_scratch.LongLength < size)
         {
             t_scratch = GC.AllocateUninitializedArray<float>(checked((int)size), pinned: true);
         }
         fixed (float* sp = t_scratch)
         {
-            float* qt = sp, st = qt + (long)ld * d, acc = st + (long)KBlock * ld, m = acc + (long)ld * dvPad;
-            float* l = m + ld, alpha = l + ld, mg = alpha + ld, kTail = mg + (long)g * ld, vTail = kTail + (long)Mr * d;
+            float* qt = sp, st = qt + (long)ld * d, acc = st + (long)KBlock * lds, m = acc + (long)ld * dvPad;
+            float* l = m + ld, alpha = l + ld, colMax = alpha + ld, shift = colMax + ld, sum = shift + ld, mg = sum + ld;
+            float* kTail = mg + (long)g * ld, vTail = kTail + (long)Mr * d;
             float* q = (float*)t.Q + (bh * o.Nq + i0) * d;
             PackQ(q, rows, d, o.Scale, ld, qt);
             new Span<float>(acc, ld * dvPad).Clear();
             new Span<float>(m, ld).Fill(float.NegativeInfinity);
             new Span<float>(l, ld).Clear();
             GroupLogits(o, mus, bh, q, i0, rows, ld, mg);
+            // Without options that change the logits after QKᵀ the micro-kernels also produce the block's row maxima.
+            bool fusedMax = o.Bias is null && o.RegionBias is null && o.Groups.All(x => x.AllRows);
             float* kBase = (float*)t.K + bh * nk * d;
             float* vBase = (float*)t.V + bh * nk * dv;
             for (int j0 = 0; j0 < nk; j0 += KBlock)
             {
                 int kb = Math.Min(KBlock, nk - j0);
-                Logits(kBase + (long)j0 * d, kb, d, qt, ld, st, kTail, wide);
-                ApplyOptions(o, b, h, i0, rows, j0, kb, st, ld, mg);
+                Logits(kBase + (long)j0 * d, kb, d, qt, ld, st, lds, fusedMax ? colMax : null, kTail, wide);
+                ApplyOptions(o, b, h, i0, rows, j0, kb, st, lds, ld, mg);
                 if (wide)
                 {
-                    Softmax512(st, ld, kb, m, l, alpha);
+                    Softmax512(st, lds, ld, kb, fusedMax, m, l, alpha, colMax, shift, sum);
                 }
                 else
                 {
-                    Softmax256(st, ld, kb, m, l, alpha);
+                    Softmax256(st, lds, ld, kb, fusedMax, m, l, alpha, colMax, shift, sum);
                 }
-                Values(st, ld, kb, vBase + (long)j0 * dv, dv, dvPad, acc, alpha, vTail, wide);
+                Values(st, lds, ld, kb, vBase + (long)j0 * dv, dv, dvPad, acc, alpha, vTail, wide);
             }
             float* outBase = (float*)t.Out + (bh * o.Nq + i0) * dv;
             for (int i = 0; i < rows; i++)
@@ -90,6 +98,7 @@ internal static unsafe partial class FlashAttention
 
     /// <summary>qᵀ panels: qt[p·d·Nr + c·Nr + r] = scale·q[p·Nr + r, c], zero for r ≥ rows.</summary>
     // SAFETY: q holds rows × d floats, qt holds ld × d floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackQ(float* q, int rows, int d, float scale, int ld, float* qt)
     {
         // q [rows, d] → qt [ld / Nr, d, Nr]
@@ -114,9 +123,10 @@ internal static unsafe partial class FlashAttention
         }
     }
 
-    /// <summary>sᵀ [kb, ld] = K block · qᵀ, as Mr-key × Nr-row micro-tiles; a ragged last key group reads a zero-padded copy.</summary>
-    // SAFETY: k holds kb rows of d floats, qt the packed panels, st KBlock × ld floats, kTail Mr × d floats.
-    private static void Logits(float* k, int kb, int d, float* qt, int ld, float* st, float* kTail, bool wide)
+    /// <summary>sᵀ [kb, ld] = K block · qᵀ, as Mr-key × Nr-row micro-tiles, and the per-row maxima over the block into colMax unless null; a ragged last key group reads a zero-padded copy.</summary>
+    // SAFETY: k holds kb rows of d floats, qt the packed panels, st KBlock rows of lds floats, colMax null or ld floats, kTail Mr × d floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Logits(float* k, int kb, int d, float* qt, int ld, float* st, int lds, float* colMax, float* kTail, bool wide)
     {
         // k [kb, d] · qᵀ [d, ld] → sᵀ [kb, ld]
         int full = kb / Mr * Mr;
@@ -126,27 +136,45 @@ internal static unsafe partial class FlashAttention
             new ReadOnlySpan<float>(k + (long)full * d, (kb - full) * d).CopyTo(tail);
             tail[((kb - full) * d)..].Clear();
         }
+        if (colMax != null)
+        {
+            new Span<float>(colMax, ld).Fill(float.NegativeInfinity);
+        }
         for (int p = 0; p < ld; p += Nr)
         {
             float* panel = qt + (long)p * d;
             for (int j = 0; j < kb; j += Mr)
             {
+                // The zero rows of a ragged key group must not raise the row maxima: those are taken over its real keys below.
                 float* rowsAt = j < full ? k + (long)j * d : kTail;
+                float* max = colMax == null || j >= full ? null : colMax + p;
                 if (wide)
                 {
-                    Qk512(rowsAt, d, panel, d, st + (long)j * ld + p, ld);
+                    Qk512(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max);
                 }
                 else
                 {
-                    Qk256(rowsAt, d, panel, d, st + (long)j * ld + p, ld);
+                    Qk256(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max);
+                }
+            }
+        }
+        if (colMax != null)
+        {
+            for (int j = full; j < kb; j++)
+            {
+                float* row = st + (long)j * lds;
+                for (int i = 0; i < ld; i++)
+                {
+                    colMax[i] = MathF.Max(colMax[i], row[i]);
                 }
             }
         }
     }
 
     /// <summary>acc [ld, dvPad] = acc·α (per row) + P·V block, as Mr-row × Nr-channel micro-tiles; a ragged last channel panel reads a zero-padded copy.</summary>
-    // SAFETY: st holds kb × ld probabilities, v kb rows of dv floats, acc ld × dvPad floats, alpha ld floats, vTail KBlock × Nr floats.
-    private static void Values(float* st, int ld, int kb, float* v, int dv, int dvPad, float* acc, float* alpha, float* vTail, bool wide)
+    // SAFETY: st holds kb rows of lds floats (ld probabilities each), v kb rows of dv floats, acc ld × dvPad floats, alpha ld floats, vTail KBlock × Nr floats.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Values(float* st, int lds, int ld, int kb, float* v, int dv, int dvPad, float* acc, float* alpha, float* vTail, bool wide)
     {
         // Pᵀ [kb, ld] (read as P [ld, kb]) · v [kb, dv] → acc [ld, dvPad]
         for (int c0 = 0; c0 < dvPad; c0 += Nr)
@@ -169,11 +197,11 @@ internal static unsafe partial class FlashAttention
             {
                 if (wide)
                 {
-                    Pv512(st + i, ld, vp, ldv, kb, acc + (long)i * dvPad + c0, dvPad, alpha + i);
+                    Pv512(st + i, lds, vp, ldv, kb, acc + (long)i * dvPad + c0, dvPad, alpha + i);
                 }
                 else
                 {
-                    Pv256(st + i, ld, vp, ldv, kb, acc + (long)i * dvPad + c0, dvPad, alpha + i);
+                    Pv256(st + i, lds, vp, ldv, kb, acc + (long)i * dvPad + c0, dvPad, alpha + i);
                 }
             }
         }
