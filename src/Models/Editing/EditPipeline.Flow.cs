@@ -124,6 +124,7 @@ public sealed partial class EditPipeline
                 TrueCfg.Combine(v, vNeg, request.TrueCfgScale, c4, _model.NormRescaleCfg);
             }
             schedule.Step(i, x, v, x);
+            CheckFinite(x, i + 1, schedule.StepCount);
             if (request.Blend is not null && tokenMask is not null)
             {
                 EditMasks.Blend(x, x0Values, noise, tokenMask.ToFloatArray(), schedule.Sigmas[i + 1], last: i == schedule.StepCount - 1);
@@ -233,6 +234,17 @@ public sealed partial class EditPipeline
             {
                 throw new ArgumentException($"{what} token {t} is outside the prompt's {textTokens} text tokens", nameof(tokens));
             }
+        }
+    }
+
+    /// <summary>Stops the edit when step <paramref name="step"/> left a NaN or ±∞ in the latents (a silent NaN image otherwise).</summary>
+    private void CheckFinite(ReadOnlySpan<float> x, int step, int steps)
+    {
+        int bad = x.IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+        if (bad >= 0)
+        {
+            throw new EditNumericsException($"the model produced a non-finite latent value ({x[bad]}) at step {step} of {steps}"
+                + (DType == DType.F32 ? "; check the weights (a NaN or ±∞ tensor)" : $"; the activations are {DType}: try f32, or check the weights"));
         }
     }
 

@@ -61,3 +61,36 @@ public sealed class EditPipelineCancellationTests(TinyModelFixture fixture) : IC
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 }
+
+/// <summary>A model that produces NaN stops the edit with a typed error instead of returning a NaN image.</summary>
+public sealed class EditPipelineNumericsTests
+{
+    [Fact]
+    public void Edit_NaNWeight_ThrowsEditNumericsExceptionNamingTheStep()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "locus-nan-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            TinyKontextModel.Write(root, seed: 3);
+            string file = Directory.GetFiles(Path.Combine(root, "transformer"), "*.safetensors").Single();
+            Dictionary<string, Engine.Tensors.HostTensor> tensors;
+            using (var store = Engine.IO.WeightStore.Open(file))
+            {
+                tensors = store.Keys.ToDictionary(k => k, k => store.Read(k), StringComparer.Ordinal);
+            }
+            var proj = tensors["proj_out.bias"];
+            var values = proj.ToFloatArray();
+            values[0] = float.NaN;
+            tensors["proj_out.bias"] = Engine.Tensors.HostTensor.FromFloats(proj.Shape, values);
+            Engine.IO.Safetensors.SafetensorsWriter.Write(file, tensors);
+            using var backend = new Kernels.Cpu.CpuBackend();
+            using var pipeline = EditPipeline.Open(root, backend);
+            var e = Assert.Throws<EditNumericsException>(() => pipeline.Edit(TinyModelFixture.Request(steps: 3), null, TestContext.Current.CancellationToken));
+            Assert.Contains("at step 1 of 3", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
