@@ -28,6 +28,7 @@ public sealed class FlashAttentionBlockingTests
             (1, 1, 65, 300, 12, 33),
             (1, 2, 200, 129, 128, 40),
             (1, 1, 40, 70, 256, 256),
+            (1, 2, 70, 90, 512, 512),
         ];
         foreach (bool narrow in new[] { false, true })
         {
