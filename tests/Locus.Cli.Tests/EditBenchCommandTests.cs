@@ -18,7 +18,20 @@ public sealed class EditBenchCommandTests
         }
     }
 
+    [Fact]
+    public void BenchEdit_TinyQwenWithTrueCfg_PrintsEveryStage()
+    {
+        var (code, output, error) = EditCommandTests.Invoke("bench", "edit", "--arch", "qwen-image-edit", "--device", "cpu", "--size", "32", "--steps", "2",
+            "--blocks", "1", "--heads", "1", "--text-tokens", "6", "--vae-width", "8", "--true-cfg", "4", "--mask-source", "attention", "--blend");
+        Assert.True(code == 0, error);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("edit 32² on cpu (F32), Qwen-Image-Edit-shaped: 1 blocks, 1 heads, VAE base 8", lines[0], StringComparison.Ordinal);
+        Assert.Contains("true CFG 4", lines[0], StringComparison.Ordinal);
+        Assert.Contains("2 steps", lines[1], StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData("--arch", "sd3", "error: --arch must be flux-kontext-dev or qwen-image-edit, got 'sd3'")]
     [InlineData("--size", "30", "error: --size must be a positive multiple of 16")]
     [InlineData("--mask-source", "magic", "error: --mask-source must be none, user or attention, got 'magic'")]
     [InlineData("--dtype", "f16", "error: --dtype must be f32 or bf16, got 'f16'")]

@@ -9,16 +9,21 @@ using Locus.Models.Vae;
 namespace Locus.Models.Editing;
 
 /// <summary>
-/// End-to-end edit time per stage (prepare, VAE encode, mask stage, steps, VAE decode) of a FLUX.1-Kontext-shaped model with
-/// random weights generated on the fly (<see cref="EditPipeline.Synthetic"/>): the real Kontext-dev transformer and FLUX VAE
-/// at <c>--size</c>² by default, or a smaller transformer for the CPU. One warm-up edit (1 step) compiles kernels and plans
-/// the graphs; the timed edit follows.
+/// End-to-end edit time per stage (prepare, VAE encode, mask stage, steps, VAE decode) of a FLUX.1-Kontext- or
+/// Qwen-Image-Edit-shaped model with random weights generated on the fly (<c>EditPipeline.Synthetic</c>): the real
+/// transformer and VAE at <c>--size</c>² by default, or smaller ones for the CPU. One warm-up edit (1 step) compiles kernels
+/// and plans the graphs; the timed edit follows.
 /// </summary>
 public static class EditBench
 {
-    /// <summary>Setup: image side, steps, transformer depth/width (null = Kontext-dev), text tokens, mask source, GRAG, blend.</summary>
+    /// <summary>
+    /// Setup: architecture (<c>flux-kontext-dev</c> or <c>qwen-image-edit</c>), image side, steps, transformer depth (Flux: double
+    /// blocks, single = 2×; Qwen: blocks; null = the real model) and heads, text tokens, mask source, blend, GRAG, VAE base width
+    /// (null = the real VAE), true CFG scale (> 1 adds negative embeddings of half the text length: two passes per step).
+    /// </summary>
     public sealed record Setup(int Size = 1024, int Steps = 28, int? DoubleBlocks = null, int? Heads = null, int TextTokens = 512,
-        string MaskSource = "none", bool Blend = false, (float Lambda, float Delta)? Grag = null, int VaeWidth = 128);
+        string MaskSource = "none", bool Blend = false, (float Lambda, float Delta)? Grag = null, int? VaeWidth = null,
+        string Arch = "flux-kontext-dev", float TrueCfg = 1f);
 
     /// <summary>Runs and prints the stages; returns the timed edit's timings.</summary>
     /// <exception cref="ArgumentException">A size that is not a positive multiple of 16, steps outside [1, 1000], or an unknown mask source.</exception>
@@ -31,32 +36,49 @@ public static class EditBench
         {
             throw new ArgumentException($"--size must be a positive multiple of 16 ({setup.Size}), --steps in [1, 1000] ({setup.Steps}), text tokens ≥ 1 ({setup.TextTokens})");
         }
-        int blocks = Math.Clamp(setup.DoubleBlocks ?? 19, 1, 19);
-        var transformer = FluxTransformerConfig.KontextDev with
+        bool qwen = setup.Arch switch
         {
-            NumLayers = blocks,
-            NumSingleLayers = Math.Min(2 * blocks, 38),
-            NumAttentionHeads = setup.Heads ?? 24,
+            "flux-kontext-dev" => false,
+            "qwen-image-edit" => true,
+            _ => throw new ArgumentException($"--arch must be flux-kontext-dev or qwen-image-edit, got '{setup.Arch}'"),
         };
-        int w = setup.VaeWidth;
-        var vae = AutoencoderKlConfig.Flux with { BlockOutChannels = [w, 2 * w, 4 * w, 4 * w], NormNumGroups = Math.Min(32, w) };
-        var request = Request(setup, transformer);
+        int heads = setup.Heads ?? 24;
+        string shape;
+        EditPipeline Create()
+        {
+            if (qwen)
+            {
+                var qt = new QwenImageTransformerConfig { NumLayers = Math.Clamp(setup.DoubleBlocks ?? 60, 1, 60), NumAttentionHeads = heads };
+                var qv = setup.VaeWidth is { } qw ? QwenImageVaeConfig.QwenImage with { BaseDim = qw } : QwenImageVaeConfig.QwenImage;
+                shape = $"Qwen-Image-Edit-shaped: {qt.NumLayers} blocks, {heads} heads, VAE base {qv.BaseDim}";
+                return EditPipeline.Synthetic(qt, qv, backend, dtype);
+            }
+            int blocks = Math.Clamp(setup.DoubleBlocks ?? 19, 1, 19);
+            var ft = FluxTransformerConfig.KontextDev with { NumLayers = blocks, NumSingleLayers = Math.Min(2 * blocks, 38), NumAttentionHeads = heads };
+            int w = setup.VaeWidth ?? 128;
+            var fv = AutoencoderKlConfig.Flux with { BlockOutChannels = [w, 2 * w, 4 * w, 4 * w], NormNumGroups = Math.Min(32, w) };
+            shape = $"Kontext-shaped: {blocks} double + {ft.NumSingleLayers} single blocks, {heads} heads, VAE width {w}";
+            return EditPipeline.Synthetic(ft, fv, backend, dtype);
+        }
         var total = Stopwatch.StartNew();
-        using var pipeline = EditPipeline.Synthetic(transformer, vae, backend, dtype);
-        pipeline.Edit(request with { Steps = 1, Capture = request.Capture is null ? null : request.Capture with { Steps = 1 } }, null, cancellationToken); // warm-up
+        using var pipeline = Create();
+        var request = Request(setup, qwen ? pipeline.QwenConfig!.JointAttentionDim : pipeline.Config!.JointAttentionDim,
+            qwen ? null : pipeline.Config!.PooledProjectionDim);
+        int warmSteps = qwen ? 2 : 1;                                             // Qwen's shift_terminal schedule needs ≥ 2 steps
+        pipeline.Edit(request with { Steps = warmSteps, Capture = request.Capture is null ? null : request.Capture with { Steps = 1 } }, null, cancellationToken); // warm-up
         double warm = total.Elapsed.TotalSeconds;
         var result = pipeline.Edit(request, null, cancellationToken);
         var t = result.Timings;
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(inv, $"edit {setup.Size}² on {backend.Name} ({dtype}), Kontext-shaped: {blocks} double + {transformer.NumSingleLayers} single blocks, "
-            + $"{transformer.NumAttentionHeads} heads, text {setup.TextTokens} tokens, VAE width {w}, mask {setup.MaskSource}{(setup.Blend ? " + blend" : "")}"
-            + $"{(setup.Grag is { } g ? $", GRAG ({g.Lambda}, {g.Delta})" : "")}; warm-up (build, bind, 1-step edit) {warm:F2} s"));
+        output.WriteLine(string.Create(inv, $"edit {setup.Size}² on {backend.Name} ({dtype}), {shape}, "
+            + $"text {setup.TextTokens} tokens, mask {setup.MaskSource}{(setup.Blend ? " + blend" : "")}{(setup.TrueCfg > 1 ? $", true CFG {setup.TrueCfg}" : "")}"
+            + $"{(setup.Grag is { } g ? $", GRAG ({g.Lambda}, {g.Delta})" : "")}; warm-up (build, bind, {warmSteps}-step edit) {warm:F2} s"));
         output.WriteLine(string.Create(inv, $"prepare {t.Prepare.TotalSeconds:F3} s | encode {t.Encode.TotalSeconds:F3} s | mask {t.Mask.TotalSeconds:F3} s | "
             + $"{setup.Steps} steps {t.Steps.TotalSeconds:F3} s ({t.Steps.TotalSeconds / setup.Steps:F4} s/step) | decode {t.Decode.TotalSeconds:F3} s | total {t.Total.TotalSeconds:F3} s"));
         return t;
     }
 
-    private static EditRequest Request(Setup setup, FluxTransformerConfig config)
+    private static EditRequest Request(Setup setup, int textDim, int? pooledDim)
     {
         int n = setup.Size;
         var rgb = new byte[n * n * 3];
@@ -71,8 +93,13 @@ public static class EditBench
                 mask[(y * n) + x] = (dx * dx) + (dy * dy) <= 1 ? 1f : 0f;
             }
         }
-        var embeds = new PromptEmbeddings(SeededNoise.Normal(new Shape(1, setup.TextTokens, config.JointAttentionDim), 5),
-            SeededNoise.Normal(new Shape(1, config.PooledProjectionDim), 6), null, "random prompt embeddings");
+        PromptEmbeddings Embeds(int tokens, long seed) => new(SeededNoise.Normal(new Shape(1, tokens, textDim), seed),
+            pooledDim is { } p ? SeededNoise.Normal(new Shape(1, p), seed + 1) : null, null, "random prompt embeddings");
+        var embeds = Embeds(setup.TextTokens, 5);
+        if (setup.TrueCfg > 1f)
+        {
+            embeds = new PromptEmbeddings(embeds.Embeds, embeds.Pooled, null, embeds.Source) { Negative = Embeds(Math.Max(1, setup.TextTokens / 2), 7) };
+        }
         var source = setup.MaskSource switch
         {
             "none" => Editing.MaskSource.None,
@@ -88,6 +115,7 @@ public static class EditBench
             Mask = source,
             Blend = setup.Blend ? new BlendOptions() : null,
             Grag = setup.Grag is { } g ? new GragSettings(g.Lambda, g.Delta) : null,
+            TrueCfgScale = setup.TrueCfg,
         };
     }
 }

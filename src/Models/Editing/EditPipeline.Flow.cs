@@ -65,6 +65,11 @@ public sealed partial class EditPipeline
 
         // Noise ε, the schedule from the target token count, and the step graphs (capture phase, then the main phase).
         var noise = LatentPacking.Pack(SeededNoise.Normal(new Shape(1, c4 / 4, h, w), request.Seed)).ToFloatArray(); // [1, nt, 4C]
+        if (request.Steps < 2 && _scheduler.Config.ShiftTerminal is not null)
+        {
+            // diffusers' stretch_shift_to_terminal divides by 1 − σ_last = 0 for a single step (NaN sigmas there).
+            throw new ArgumentOutOfRangeException(nameof(request), request.Steps, "this model's scheduler (shift_terminal) needs at least 2 steps");
+        }
         var schedule = _scheduler.CreateSchedule(request.Steps, nt);
         int captureSteps = capture?.StepsFor(schedule.StepCount) ?? 0;
         var captureOptions = capture is null ? null : CaptureOptions(capture, gh, gw, nt);

@@ -136,6 +136,21 @@ public sealed partial class EditPipeline : IDisposable
         return new EditPipeline(null, EditModelKind.FluxKontext, backend, dtype, model, autoencoder, t, v, scheduler ?? FlowMatchSchedulerConfig.FluxKontext, null, null);
     }
 
+    /// <summary>A Qwen-Image-Edit pipeline with random weights (no files) at the given shapes, for end-to-end benchmarks.</summary>
+    public static EditPipeline Synthetic(QwenImageTransformerConfig transformer, QwenImageVaeConfig vae, IBackend backend, DType dtype, FlowMatchSchedulerConfig? scheduler = null)
+    {
+        ArgumentNullException.ThrowIfNull(transformer);
+        ArgumentNullException.ThrowIfNull(vae);
+        ArgumentNullException.ThrowIfNull(backend);
+        var weightType = dtype == DType.F32 ? DType.F32 : DType.BF16;
+        var t = ModelWeights.FromRandom(new RandomWeights(weightType, seed: 1));
+        var v = ModelWeights.FromRandom(new RandomWeights(weightType, seed: 2));
+        var model = new QwenBackbone(transformer);
+        var autoencoder = new QwenImageVae(vae, v.Catalog).For(backend, dtype);
+        CheckVae("synthetic model", model, autoencoder);
+        return new EditPipeline(null, EditModelKind.QwenImageEdit, backend, dtype, model, autoencoder, t, v, scheduler ?? FlowMatchSchedulerConfig.QwenImage, null, null);
+    }
+
     /// <summary>
     /// Runs one edit on a worker thread. Progress is reported after every denoising step. Cancellation is checked
     /// between graph nodes and steps; a cancelled edit disposes its executors (and the cached sessions) and the

@@ -118,3 +118,13 @@ public sealed class EditPipelineQwenTests(QwenEditFixture fixture) : IClassFixtu
         Assert.True(err <= 1e-4 * max, $"padded vs unpadded: max abs diff {err:E3} (max |x| {max:E3})");
     }
 }
+
+public sealed class EditPipelineQwenStepsTests(QwenEditFixture fixture) : IClassFixture<QwenEditFixture>
+{
+    [Fact]
+    public void Edit_QwenOneStep_ThrowsNamingTheShiftTerminalSchedule()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => fixture.Pipeline.Edit(QwenEditFixture.Request(steps: 1), null, TestContext.Current.CancellationToken));
+        Assert.Contains("at least 2 steps", e.Message, StringComparison.Ordinal);
+    }
+}
