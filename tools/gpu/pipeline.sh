@@ -38,5 +38,7 @@ sec "End-to-end edit 1024², Kontext-dev shape (bf16)"
 run edit_none 240 "$locus" bench edit --device cuda --size 1024 --steps 28; tail -1 "$logs/edit_none.log"
 run edit_user 240 "$locus" bench edit --device cuda --size 1024 --steps 28 --mask-source user --blend; tail -1 "$logs/edit_user.log"
 run edit_attention 240 "$locus" bench edit --device cuda --size 1024 --steps 28 --mask-source attention --blend; tail -1 "$logs/edit_attention.log"
+# Qwen-Image-Edit at its defaults: 50 steps, true CFG 4 (two passes per step), ≈ 1400 text tokens (VL image + prompt).
+run edit_qwen 300 "$locus" bench edit --arch qwen-image-edit --device cuda --size 1024 --steps 50 --text-tokens 1400 --true-cfg 4; tail -1 "$logs/edit_qwen.log"
 fi
 tar czf "$final_out/pipeline-logs.tgz" -C "$logs" .
