@@ -19,9 +19,10 @@ internal static class AdapterLayers
 
     /// <summary>
     /// Multi-head attention at <c>scope.module</c> (to_q, to_k, to_v, to_out, all Linear D→D):
-    /// to_out(softmax(q·kᵀ/√Dh)·v) per head; q [B, Nq, D], kv [B, Nk, D] → [B, Nq, D].
+    /// to_out(softmax(q·kᵀ/√Dh + bias)·v) per head; q [B, Nq, D], kv [B, Nk, D] → [B, Nq, D]; optional key bias [B, 1, 1, Nk]
+    /// (−∞ on padded keys).
     /// </summary>
-    public static Node Attention(WeightScope scope, string module, Node q, Node kv, int heads)
+    public static Node Attention(WeightScope scope, string module, Node q, Node kv, int heads, Node? keyBias = null)
     {
         var g = scope.Graph;
         var s = scope.Push(module);
@@ -30,7 +31,7 @@ internal static class AdapterLayers
         var qh = Heads(s, "to_q", q, heads);                                     // [B, H, Nq, Dh]
         var kh = Heads(s, "to_k", kv, heads);                                    // [B, H, Nk, Dh]
         var vh = Heads(s, "to_v", kv, heads);                                    // [B, H, Nk, Dh]
-        var o = g.Attention(qh, kh, vh, 1f / MathF.Sqrt(dh), name: s.Name("sdpa")); // [B, H, Nq, Dh]
+        var o = g.Attention(qh, kh, vh, 1f / MathF.Sqrt(dh), keyBias, name: s.Name("sdpa")); // [B, H, Nq, Dh]
         o = g.Permute(o, [0, 2, 1, 3], s.Name("o.bnhd"));                        // [B, Nq, H, Dh] view
         o = g.Reshape(o, new(b, nq, d), s.Name("o"));                            // [B, Nq, D]
         return Layers.Linear(s, "to_out", o, d);                                 // [B, Nq, D]

@@ -41,8 +41,11 @@ public static class ConditionEncoder
         return Encode(root, config, mask, Instruction(root, config, text), positions);
     }
 
-    /// <summary>c_inst = Q + to_out(MHA(LN_q(Q), LN_kv(Linear(text)))): text [B, N_txt, L_h·T_d] → [B, N_q, D] (Eq. 4).</summary>
-    public static Node Instruction(WeightScope root, RegionAdapterConfig config, Node text)
+    /// <summary>
+    /// c_inst = Q + to_out(MHA(LN_q(Q), LN_kv(Linear(text)))): text [B, N_txt, L_h·T_d] → [B, N_q, D] (Eq. 4); optional
+    /// <paramref name="textBias"/> [B, 1, 1, N_txt] (−∞ on padded text tokens, in the activation dtype).
+    /// </summary>
+    public static Node Instruction(WeightScope root, RegionAdapterConfig config, Node text, Node? textBias = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(config);
@@ -56,7 +59,7 @@ public static class ConditionEncoder
         var queries = AdapterLayers.BatchOf(g, ps.Get("queries", config.InstructionTokens, d), p, ps.Name("queries.batch")); // [B, N_q, D]
         var qn = AdapterLayers.Norm(ps, "norm_q", queries);                                  // [B, N_q, D]
         var kvn = AdapterLayers.Norm(ps, "norm_kv", p);                                      // [B, N_txt, D]
-        return g.Add(queries, AdapterLayers.Attention(ps, "attn", qn, kvn, config.Heads), ps.Name("out")); // [B, N_q, D]
+        return g.Add(queries, AdapterLayers.Attention(ps, "attn", qn, kvn, config.Heads, textBias), ps.Name("out")); // [B, N_q, D]
     }
 
     /// <summary>The encoder from a precomputed c_inst [B, N_q, D] (see <see cref="Instruction"/>); mask and positions as in the other overload.</summary>

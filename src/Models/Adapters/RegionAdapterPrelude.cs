@@ -17,11 +17,17 @@ public static class RegionAdapterPrelude
     /// <summary>Outputs: c [B, N_c, D], gates [B, L, n_adapted] (in <see cref="RegionAdapterConfig.AdaptedBlocks"/> order), mask [B, 1, Hl, Wl].</summary>
     public sealed record Result(Node Condition, Node Gates, Node Mask);
 
-    /// <summary>Builds the prelude for <paramref name="mode"/> (<see cref="RegionAdapterMode.UserMask"/> or <see cref="RegionAdapterMode.PredictedMask"/>).</summary>
+    /// <summary>Name of the optional text key-bias input [B, 1, 1, N_txt] f32 (−∞ on padded text tokens; declared when Build gets textMask).</summary>
+    public const string TextBiasInput = "region_adapter.text_bias";
+
+    /// <summary>
+    /// Builds the prelude for <paramref name="mode"/> (<see cref="RegionAdapterMode.UserMask"/> or <see cref="RegionAdapterMode.PredictedMask"/>).
+    /// <paramref name="textMask"/> declares <see cref="TextBiasInput"/> so padded text tokens are left out of the Perceiver.
+    /// </summary>
     /// <exception cref="ArgumentException">Another mode, a config with no adapted block, or non-positive sizes.</exception>
     /// <exception cref="Engine.IO.WeightLoadException">A missing or mis-shaped adapter tensor.</exception>
     public static Result Build(GraphBuilder g, IWeightCatalog weights, RegionAdapterConfig config, int batch, int latentHeight, int latentWidth,
-        int textTokens, RegionAdapterMode mode, DType dtype)
+        int textTokens, RegionAdapterMode mode, DType dtype, bool textMask = false)
     {
         ArgumentNullException.ThrowIfNull(g);
         ArgumentNullException.ThrowIfNull(weights);
@@ -42,7 +48,8 @@ public static class RegionAdapterPrelude
         int l = latentHeight * latentWidth;
         var text = g.Input(RegionAdapterHook.TextInput, dtype, new(batch, textTokens, config.TextFeatures));                         // [B, N_txt, L_h·T_d]
         var positions = Cast(g, g.Input(RegionAdapterHook.PositionsInput, DType.F32, new(config.ConditionTokens, config.HiddenSize)), dtype); // [N_c, D]
-        var instruction = ConditionEncoder.Instruction(root, config, text);                                                           // [B, N_q, D]
+        var textBias = textMask ? Cast(g, g.Input(TextBiasInput, DType.F32, new(batch, 1, 1, textTokens)), dtype) : null;            // [B, 1, 1, N_txt]
+        var instruction = ConditionEncoder.Instruction(root, config, text, textBias);                                                 // [B, N_q, D]
         Node mask;
         if (mode == RegionAdapterMode.UserMask)
         {

@@ -19,9 +19,17 @@ public sealed partial class EditPipeline
         var config = AdapterConfig!;
         var mode = tokenMask is null ? RegionAdapterMode.PredictedMask : RegionAdapterMode.UserMask;
         var g = new GraphBuilder();
-        var r = RegionAdapterPrelude.Build(g, new WeightStoreCatalog(_adapterStore!), config, 1, gh, gw, embeds.TextTokens, mode, DType);
+        bool padded = EditBackbone.HasPadding(embeds);
+        var r = RegionAdapterPrelude.Build(g, new WeightStoreCatalog(_adapterStore!), config, 1, gh, gw, embeds.TextTokens, mode, DType, padded);
         using var executor = new Executor(g.Build(r.Condition, r.Gates, r.Mask), _backend, _adapterStore!);
         executor.SetInput(RegionAdapterHook.TextInput, As(embeds.Embeds));
+        if (padded)
+        {
+            // −∞ on padded text keys of the Perceiver (as the Qwen transformer masks them).
+            var keep = embeds.Mask!.ToFloatArray();
+            executor.SetInput(RegionAdapterPrelude.TextBiasInput, HostTensor.FromFloats(new Shape(1, 1, 1, keep.Length),
+                keep.Select(v => v >= 0.5f ? 0f : float.NegativeInfinity).ToArray()));
+        }
         executor.SetInput(RegionAdapterHook.PositionsInput, HostTensor.FromFloats(new Shape(config.ConditionTokens, config.HiddenSize),
             ConditionEncoder.SinusoidalTable(config.ConditionTokens, config.HiddenSize)));
         if (tokenMask is not null)

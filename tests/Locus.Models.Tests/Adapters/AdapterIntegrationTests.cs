@@ -290,3 +290,44 @@ public sealed class AdapterIntegrationTests
 
     private static float[] MixedMask() => Enumerable.Range(0, Hl * Wl).Select(i => i % 3 == 0 ? 1f : 0f).ToArray();
 }
+
+/// <summary>Padded text tokens are left out of the adapter's Perceiver.</summary>
+public sealed class AdapterTextMaskTests
+{
+    [Fact]
+    public void Prelude_PaddedTextWithMask_EqualsUnpaddedText()
+    {
+        var config = AdapterFixture.Tiny;
+        using var fx = new AdapterFixture(config, AdapterFixture.RandomValues(config, 53));
+        var rng = new Random(4);
+        var text = AdapterFixture.Random(rng, 3 * config.TextFeatures, 1.0);
+        var padded = text.Concat(Enumerable.Repeat(9f, 2 * config.TextFeatures)).ToArray();      // two garbage padding tokens
+        var mask = Enumerable.Repeat(1f, 4).ToArray();                                            // 2×2 latent grid, all edit
+        float[] Run(float[] t, int tokens, bool masked)
+        {
+            var g = new Engine.Graph.GraphBuilder();
+            var r = RegionAdapterPrelude.Build(g, new WeightStoreCatalog(fx.Store), config, 1, 2, 2, tokens, RegionAdapterMode.UserMask, DType.F32, masked);
+            var inputs = new Dictionary<string, HostTensor>
+            {
+                [RegionAdapterHook.TextInput] = HostTensor.FromFloats(new Shape(1, tokens, config.TextFeatures), t),
+                [RegionAdapterHook.PositionsInput] = HostTensor.FromFloats(new Shape(config.ConditionTokens, config.HiddenSize),
+                    ConditionEncoder.SinusoidalTable(config.ConditionTokens, config.HiddenSize)),
+                [RegionAdapterHook.MaskInput] = HostTensor.FromFloats(new Shape(1, 1, 2, 2), mask),
+            };
+            if (masked)
+            {
+                inputs[RegionAdapterPrelude.TextBiasInput] = HostTensor.FromFloats(new Shape(1, 1, 1, tokens),
+                    [0f, 0f, 0f, float.NegativeInfinity, float.NegativeInfinity]);
+            }
+            return fx.Run(g, [r.Condition], inputs)[0];
+        }
+        var plain = Run(text, 3, false);
+        var maskedPadded = Run(padded, 5, true);
+        var unmaskedPadded = Run(padded, 5, false);
+        for (int i = 0; i < plain.Length; i++)
+        {
+            Assert.Equal(plain[i], maskedPadded[i], 5e-6f);
+        }
+        Assert.True(plain.Zip(unmaskedPadded, (a, b) => Math.Abs(a - b)).Max() > 1e-3, "without the mask the padding must change c");
+    }
+}
