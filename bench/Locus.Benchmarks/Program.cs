@@ -22,6 +22,16 @@ public static class Program
             QuickGemm.Run(s.Length == 3 ? s[0] : 1024, s.Length == 3 ? s[1] : 1024, s.Length == 3 ? s[2] : 1024, seconds);
             return;
         }
+        if (args.Length > 0 && args[0] == "quick-attention")
+        {
+            int[] s = args.Skip(1).Take(2).Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+            if (args.Length > 4)
+            {
+                Locus.Kernels.Cpu.Gemm.Sgemm.MaxThreads = int.Parse(args[4], CultureInfo.InvariantCulture);
+            }
+            QuickAttention.Run(s.Length == 2 ? s[0] : 4096, s.Length == 2 ? s[1] : 128, args.Length > 3 ? double.Parse(args[3], CultureInfo.InvariantCulture) : 3);
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
