@@ -126,14 +126,8 @@ public sealed partial class EditPipeline : IDisposable
     {
         ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(vae);
-        ArgumentNullException.ThrowIfNull(backend);
-        var weightType = dtype == DType.F32 ? DType.F32 : DType.BF16;
-        var t = ModelWeights.FromRandom(new RandomWeights(weightType, seed: 1));
-        var v = ModelWeights.FromRandom(new RandomWeights(weightType, seed: 2));
-        var model = new KontextBackbone(transformer);
-        var autoencoder = new AutoencoderKl(vae, v.Catalog).For(backend, dtype);
-        CheckVae("synthetic model", model, autoencoder);
-        return new EditPipeline(null, EditModelKind.FluxKontext, backend, dtype, model, autoencoder, t, v, scheduler ?? FlowMatchSchedulerConfig.FluxKontext, null, null);
+        return Synthetic(EditModelKind.FluxKontext, new KontextBackbone(transformer), c => new AutoencoderKl(vae, c).For(backend, dtype), backend, dtype,
+            scheduler ?? FlowMatchSchedulerConfig.FluxKontext);
     }
 
     /// <summary>A Qwen-Image-Edit pipeline with random weights (no files) at the given shapes, for end-to-end benchmarks.</summary>
@@ -141,14 +135,20 @@ public sealed partial class EditPipeline : IDisposable
     {
         ArgumentNullException.ThrowIfNull(transformer);
         ArgumentNullException.ThrowIfNull(vae);
+        return Synthetic(EditModelKind.QwenImageEdit, new QwenBackbone(transformer), c => new QwenImageVae(vae, c).For(backend, dtype), backend, dtype,
+            scheduler ?? FlowMatchSchedulerConfig.QwenImage);
+    }
+
+    private static EditPipeline Synthetic(EditModelKind kind, EditBackbone model, Func<IWeightCatalog, IImageVae> vae, IBackend backend, DType dtype,
+        FlowMatchSchedulerConfig scheduler)
+    {
         ArgumentNullException.ThrowIfNull(backend);
         var weightType = dtype == DType.F32 ? DType.F32 : DType.BF16;
         var t = ModelWeights.FromRandom(new RandomWeights(weightType, seed: 1));
         var v = ModelWeights.FromRandom(new RandomWeights(weightType, seed: 2));
-        var model = new QwenBackbone(transformer);
-        var autoencoder = new QwenImageVae(vae, v.Catalog).For(backend, dtype);
+        var autoencoder = vae(v.Catalog);
         CheckVae("synthetic model", model, autoencoder);
-        return new EditPipeline(null, EditModelKind.QwenImageEdit, backend, dtype, model, autoencoder, t, v, scheduler ?? FlowMatchSchedulerConfig.QwenImage, null, null);
+        return new EditPipeline(null, kind, backend, dtype, model, autoencoder, t, v, scheduler, null, null);
     }
 
     /// <summary>

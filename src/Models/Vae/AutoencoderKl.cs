@@ -47,12 +47,7 @@ public sealed class AutoencoderKl : IImageVae
     /// <summary>This VAE with <see cref="MatMulAttention"/> set when <paramref name="backend"/>'s fused Attention cannot take head dim C in <paramref name="dtype"/>.</summary>
     public AutoencoderKl For(IBackend backend, DType dtype)
     {
-        ArgumentNullException.ThrowIfNull(backend);
-        int c = Config.BlockOutChannels[^1];
-        var g = new GraphBuilder();
-        var q = g.Input("q", dtype, new Shape(1, 1, 4, c));
-        var probe = g.Attention(q, q, q, 1f / MathF.Sqrt(c), name: "probe");
-        return new AutoencoderKl(Config, _weights) { MatMulAttention = !backend.Supports(probe, out _) };
+        return new AutoencoderKl(Config, _weights) { MatMulAttention = VaeAttentionProbe.NeedsMatMul(backend, dtype, Config.BlockOutChannels[^1]) };
     }
 
     /// <inheritdoc/>

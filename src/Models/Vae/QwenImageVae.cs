@@ -48,12 +48,7 @@ public sealed class QwenImageVae : IImageVae
     /// </summary>
     public QwenImageVae For(IBackend backend, DType dtype)
     {
-        ArgumentNullException.ThrowIfNull(backend);
-        int c = Config.BaseDim * Config.DimMult[^1];
-        var g = new GraphBuilder();
-        var q = g.Input("q", dtype, new Shape(1, 1, 4, c));
-        var probe = g.Attention(q, q, q, 1f / MathF.Sqrt(c), name: "probe");
-        return new QwenImageVae(Config, _weights) { MatMulAttention = !backend.Supports(probe, out _) };
+        return new QwenImageVae(Config, _weights) { MatMulAttention = VaeAttentionProbe.NeedsMatMul(backend, dtype, Config.BaseDim * Config.DimMult[^1]) };
     }
 
     /// <inheritdoc/>
