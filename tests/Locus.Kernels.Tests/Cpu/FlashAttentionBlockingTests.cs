@@ -122,6 +122,33 @@ public sealed class FlashAttentionBlockingTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Exp_PolynomialOnSoftmaxRange_WithinTwoUlpOfDoubleExpAndZeroBelowRange(bool wide)
+    {
+        // The softmax only evaluates e^x for x ≤ 0: a dense sweep of [−87.33, 0], the range edges, and values below it.
+        var xs = new List<float> { 0f, -0f, -1e-30f, -1e-7f, -0.5f, -0.6931472f, -1f, -87.3365f, -87.33654f, -87.34f, -88f, -100f, -1e30f, float.NegativeInfinity };
+        var rng = new Random(5);
+        while (xs.Count % 16 != 0 || xs.Count < 4096)
+        {
+            xs.Add(-(float)(rng.NextDouble() * 87.3365));
+        }
+        float[] x = [.. xs], y = new float[x.Length];
+        FlashAttention.ExpForTests(x, y, wide);
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (x[i] < -87.33654f)
+            {
+                Assert.True(y[i] == 0f, $"e^{x[i]} = {y[i]}, expected 0");
+                continue;
+            }
+            double expected = Math.Exp(x[i]);
+            double ulp = (double)MathF.BitIncrement((float)expected) - (float)expected;
+            Assert.True(Math.Abs(y[i] - expected) <= 2 * ulp, $"e^{x[i]}: got {y[i]:R}, expected {expected:R} (ulp {ulp:E2})");
+        }
+    }
+
     private static Node[] BuildWithBias(GraphBuilder g, int nq, int nk, int d)
     {
         var att = g.Attention(g.Input("q", DType.F32, new Shape(1, 1, nq, d)), g.Input("k", DType.F32, new Shape(1, 1, nk, d)),

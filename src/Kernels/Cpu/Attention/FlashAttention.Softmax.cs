@@ -18,6 +18,28 @@ internal static unsafe partial class FlashAttention
     private const float ExpC4 = 1.6666665459e-1f;
     private const float ExpC5 = 5.0000001201e-1f;
 
+    /// <summary>Test hook: y = e^x through the Vector512 (<paramref name="wide"/>) or the Vector256 polynomial exp of the softmax.</summary>
+    /// <exception cref="ArgumentException">The lengths differ or are not a multiple of 16.</exception>
+    internal static void ExpForTests(ReadOnlySpan<float> x, Span<float> y, bool wide)
+    {
+        if (x.Length != y.Length || x.Length % 16 != 0)
+        {
+            throw new ArgumentException($"x ({x.Length}) and y ({y.Length}) must have one length, a multiple of 16", nameof(x));
+        }
+        for (int i = 0; i < x.Length; i += 16)
+        {
+            if (wide)
+            {
+                Exp512(Vector512.Create(x[i..])).CopyTo(y[i..]);
+            }
+            else
+            {
+                Exp256(Vector256.Create(x[i..])).CopyTo(y[i..]);
+                Exp256(Vector256.Create(x[(i + 8)..])).CopyTo(y[(i + 8)..]);
+            }
+        }
+    }
+
     /// <summary>
     /// Online-softmax step over a key block, vectorised over query rows (16 per Vector512): m' = max(m, colMax) (colMax the
     /// block's per-row maximum, computed here unless <paramref name="haveMax"/>), α = e^(m − m'), p = e^(sᵀ − m') written
