@@ -1,5 +1,4 @@
 using Locus.Engine.Graph;
-using Locus.Engine.IO.Safetensors;
 using Locus.Engine.Tensors;
 using Locus.Models.Common;
 using Locus.Models.MmDit;
@@ -40,34 +39,13 @@ public static class TinyKontextModel
         var catalog = new RandomWeights(DType.F32);
         new FluxTransformer(config).Build(new GraphBuilder(), catalog, new SequenceLayout(1, 2, 4, 4), DType.F32);
         var transformerShapes = catalog.Keys.Select(k => catalog.TryGetInfo(k, out _, out var s) ? new KeyValuePair<string, Shape>(k, s) : default).ToList();
-        WriteComponent(Path.Combine(root, "transformer"), TransformerConfigJson, transformerShapes, seed);
+        TinyModelWriter.WriteComponent(Path.Combine(root, "transformer"), TransformerConfigJson, transformerShapes, seed);
         var vaeShapes = AutoencoderKlParameters.Shapes(AutoencoderKlConfig.FromJsonText(VaeConfigJson));
-        WriteComponent(Path.Combine(root, "vae"), VaeConfigJson, vaeShapes, seed + 1_000_003);
+        TinyModelWriter.WriteComponent(Path.Combine(root, "vae"), VaeConfigJson, vaeShapes, seed + 1_000_003);
         return root;
     }
 
     /// <summary>Random prompt embeddings for this model: prompt_embeds [1, <paramref name="textTokens"/>, 32], pooled [1, 24].</summary>
     public static PromptEmbeddings RandomEmbeddings(int textTokens, long seed) =>
         new(SeededNoise.Normal(new Shape(1, textTokens, 32), seed), SeededNoise.Normal(new Shape(1, 24), seed + 1), null, "random prompt embeddings");
-
-    private static void WriteComponent(string dir, string configJson, IReadOnlyList<KeyValuePair<string, Shape>> shapes, long seed)
-    {
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, "config.json"), configJson);
-        var tensors = new List<KeyValuePair<string, HostTensor>>(shapes.Count);
-        for (int i = 0; i < shapes.Count; i++)
-        {
-            var (key, shape) = shapes[i];
-            var t = SeededNoise.Normal(shape, seed * 7919 + i);
-            var v = t.AsSpan<float>();
-            bool norm = shape.Rank == 1 && key.Contains("norm", StringComparison.Ordinal) && key.EndsWith(".weight", StringComparison.Ordinal);
-            float scale = shape.Rank >= 2 ? 1f / MathF.Sqrt(shape.ElementCount / shape[0]) : 0.02f;
-            for (int k = 0; k < v.Length; k++)
-            {
-                v[k] = (norm ? 1f : 0f) + (scale * v[k]);
-            }
-            tensors.Add(new(key, t));
-        }
-        SafetensorsWriter.Write(Path.Combine(dir, "diffusion_pytorch_model.safetensors"), tensors);
-    }
 }
