@@ -88,7 +88,10 @@ public static class DemoCommand
                 Grag = run.Grag,
                 Composite = run.Composite,
                 UseAdapter = run.Adapter,
-                Capture = run.Mask.Kind == MaskSourceKind.Attention ? new AttentionCaptureSettings { Steps = Math.Min(3, steps) } : null,
+                // One focal point and six clusters: on this tiny random model the defaults (8 focal points, 5 clusters) select every cluster.
+                Capture = run.Mask.Kind == MaskSourceKind.Attention
+                    ? new AttentionCaptureSettings { Steps = Math.Min(3, steps), Mask = new AttentionMaskSettings { Clusters = 6, FocalTopK = 1 } }
+                    : null,
                 RegionBias = run.Mask.Kind == MaskSourceKind.Attention ? new RegionBiasSettings { Tokens = [1, 2] } : null,
             }, null, cancellationToken);
             string? map = null;
