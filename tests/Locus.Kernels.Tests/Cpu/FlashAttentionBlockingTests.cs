@@ -84,6 +84,27 @@ public sealed class FlashAttentionBlockingTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void Attention_KeyMaskBiasAndRegionBiasAcrossKeyBlocks_MatchesReference(bool narrow)
+    {
+        // The model form of the options: a key-mask bias [B, 1, 1, Nk] (−∞ on padded keys) and a finite region bias.
+        const int b = 2, h = 3, nq = 140, nk = 600, d = 64;
+        var inputs = Inputs(51, b, h, nq, nk, d);
+        inputs["bias"] = Enumerable.Range(0, b * nk).Select(e => e % nk >= 540 - 20 * (e / nk) ? float.NegativeInfinity : 0.01f * (e % 7)).ToArray();
+        inputs["region_rows"] = Enumerable.Range(0, b * nq).Select(i => i % 4 == 0 ? 1f : 0f).ToArray();
+        inputs["region_cols"] = Enumerable.Range(0, nk).Select(j => j % 3 == 0 ? 1f : 0f).ToArray();
+        Node[] Build(GraphBuilder g)
+        {
+            var att = g.Attention(g.Input("q", DType.F32, new Shape(b, h, nq, d)), g.Input("k", DType.F32, new Shape(b, h, nk, d)),
+                g.Input("v", DType.F32, new Shape(b, h, nk, d)), 0.125f, g.Input("bias", DType.F32, new Shape(b, 1, 1, nk)), null, null,
+                -2.5f, g.Input("region_rows", DType.F32, new Shape(b, nq)), g.Input("region_cols", DType.F32, new Shape(nk)));
+            return [att, g.Aux(att)];
+        }
+        AssertMatches(narrow, Build, inputs);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void Attention_RowMaskedInWholeFirstKeyBlock_MatchesReferenceWithoutNaN(bool narrow)
     {
         // Rows 0, 7, 64 and 149 see −∞ on every key of the first 256-key block (and part of the second), finite keys after.

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Locus.Kernels.Reference.Matrix;
 
 namespace Locus.Kernels.Cpu.Attention;
@@ -31,9 +32,9 @@ internal static unsafe partial class FlashAttention
     }
 
     /// <summary>Row-restricted GRAG (s ← δ·s + (λ − δ)·mg), additive bias and region bias on the transposed block sᵀ [kb, ld].</summary>
-    // SAFETY: st holds kb rows of ld floats (row stride lds), mg holds groups × ld floats.
+    // SAFETY: st holds kb rows of ld floats (row stride lds), mg holds groups × ld floats, regionRow ld floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ApplyOptions(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* st, int lds, int ld, float* mg)
+    private static void ApplyOptions(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* st, int lds, int ld, float* mg, float* regionRow)
     {
         // sᵀ [kb, ld]: element (key j, query row i) at st[j·lds + i]
         for (int gi = 0; gi < o.Groups.Length; gi++)
@@ -58,34 +59,53 @@ internal static unsafe partial class FlashAttention
         }
         if (o.Bias is float[] bias)
         {
-            for (int i = 0; i < rows; i++)
+            if (o.BiasStrideRow == 0)
             {
-                long at = o.BiasRow(b, h, i0 + i) + j0;
-                float* col = st + i;
+                // One bias row for all query rows (a key mask [B|1, H|1, 1, Nk]): a broadcast add along each key's row of sᵀ.
+                long at = o.BiasRow(b, h, i0) + j0;
                 for (int j = 0; j < kb; j++)
                 {
-                    col[(long)j * lds] += bias[at + j];
+                    AddInPlace(st + (long)j * lds, ld, Vector256.Create(bias[at + j]), null);
+                }
+            }
+            else
+            {
+                for (int i = 0; i < rows; i++)
+                {
+                    long at = o.BiasRow(b, h, i0 + i) + j0;
+                    float* col = st + i;
+                    for (int j = 0; j < kb; j++)
+                    {
+                        col[(long)j * lds] += bias[at + j];
+                    }
                 }
             }
         }
         if (o.RegionBias is float region)
         {
-            float[] cols = o.ColMask!;
-            for (int i = 0; i < rows; i++)
+            // regionRow[i] = region on the rows that receive it (row mask 0), else 0; added along each marked key's row of sᵀ.
+            for (int i = 0; i < ld; i++)
             {
-                if (!o.RegionRow(b, i0 + i))
+                regionRow[i] = i < rows && o.RegionRow(b, i0 + i) ? region : 0f;
+            }
+            float[] cols = o.ColMask!;
+            for (int j = 0; j < kb; j++)
+            {
+                if (cols[j0 + j] != 0f)
                 {
-                    continue;
-                }
-                float* col = st + i;
-                for (int j = 0; j < kb; j++)
-                {
-                    if (cols[j0 + j] != 0f)
-                    {
-                        col[(long)j * lds] += region;
-                    }
+                    AddInPlace(st + (long)j * lds, ld, default, regionRow);
                 }
             }
+        }
+    }
+
+    /// <summary>row[0..n) += value, or += add[0..n) when <paramref name="add"/> is given (n a multiple of 8).</summary>
+    // SAFETY: row (and add) hold n floats.
+    private static void AddInPlace(float* row, int n, Vector256<float> value, float* add)
+    {
+        for (int i = 0; i < n; i += 8)
+        {
+            (Vector256.Load(row + i) + (add == null ? value : Vector256.Load(add + i))).Store(row + i);
         }
     }
 }

@@ -41,7 +41,7 @@ internal static unsafe partial class FlashAttention
         int d = o.D, dv = o.Dv, nk = o.Nk, g = o.Groups.Length;
         int ld = RoundUp(rows, Nr), lds = ld + SPad, dvPad = RoundUp(dv, Nr);
         long bh = (long)b * o.H + h;
-        long size = (long)ld * d + (long)KBlock * lds + (long)ld * dvPad + (6L + g) * ld + (long)Mr * d + (long)KBlock * Nr;
+        long size = (long)ld * d + (long)KBlock * lds + (long)ld * dvPad + (7L + g) * ld + (long)Mr * d + (long)KBlock * Nr;
         if (t_scratch is null || t_scratch.LongLength < size)
         {
             t_scratch = GC.AllocateUninitializedArray<float>(checked((int)size), pinned: true);
@@ -49,7 +49,8 @@ internal static unsafe partial class FlashAttention
         fixed (float* sp = t_scratch)
         {
             float* qt = sp, st = qt + (long)ld * d, acc = st + (long)KBlock * lds, m = acc + (long)ld * dvPad;
-            float* l = m + ld, alpha = l + ld, colMax = alpha + ld, shift = colMax + ld, sum = shift + ld, mg = sum + ld;
+            float* l = m + ld, alpha = l + ld, colMax = alpha + ld, shift = colMax + ld, sum = shift + ld;
+            float* regionRow = sum + ld, mg = regionRow + ld;
             float* kTail = mg + (long)g * ld, vTail = kTail + (long)Mr * d;
             float* q = (float*)t.Q + (bh * o.Nq + i0) * d;
             PackQ(q, rows, d, o.Scale, ld, qt);
@@ -65,7 +66,7 @@ internal static unsafe partial class FlashAttention
             {
                 int kb = Math.Min(KBlock, nk - j0);
                 Logits(kBase + (long)j0 * d, kb, d, qt, ld, st, lds, fusedMax ? colMax : null, kTail, wide);
-                ApplyOptions(o, b, h, i0, rows, j0, kb, st, lds, ld, mg);
+                ApplyOptions(o, b, h, i0, rows, j0, kb, st, lds, ld, mg, regionRow);
                 if (wide)
                 {
                     Softmax512(st, lds, ld, kb, fusedMax, m, l, alpha, colMax, shift, sum);
