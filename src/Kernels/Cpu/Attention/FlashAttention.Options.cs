@@ -31,10 +31,10 @@ internal static unsafe partial class FlashAttention
         }
     }
 
-    /// <summary>Row-restricted GRAG (s ← δ·s + (λ − δ)·mg), additive bias and region bias on the transposed block sᵀ [kb, ld].</summary>
+    /// <summary>Row-restricted GRAG (s ← δ·s + (λ − δ)·mg), additive bias (unless <paramref name="biasDone"/> by the QKᵀ kernels) and region bias on the transposed block sᵀ [kb, ld].</summary>
     // SAFETY: st holds kb rows of ld floats (row stride lds), mg holds groups × ld floats, regionRow ld floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ApplyOptions(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* st, int lds, int ld, float* mg, float* regionRow)
+    private static void ApplyOptions(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* st, int lds, int ld, float* mg, float* regionRow, bool biasDone)
     {
         // sᵀ [kb, ld]: element (key j, query row i) at st[j·lds + i]
         for (int gi = 0; gi < o.Groups.Length; gi++)
@@ -57,7 +57,7 @@ internal static unsafe partial class FlashAttention
                 }
             }
         }
-        if (o.Bias is float[] bias)
+        if (o.Bias is float[] bias && !biasDone)
         {
             if (o.BiasStrideRow == 0)
             {

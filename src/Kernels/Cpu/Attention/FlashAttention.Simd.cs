@@ -6,10 +6,10 @@ namespace Locus.Kernels.Cpu.Attention;
 // Register-tiled micro-kernels (generated: one accumulator register per (row, half panel)).
 internal static unsafe partial class FlashAttention
 {
-    /// <summary>sᵀ[r, 0..32) = Σ_c k[r, c]·qp[c, 0..32) for the 8 key rows r (Vector512, 16 accumulators); colMax[0..32) ← max(colMax, maxᵣ sᵀ[r, ·]) unless null.</summary>
-    // SAFETY: k addresses 8 rows of d floats (row stride ldk), qp a packed panel of d × Nr floats, st 8 rows of Nr floats (row stride ldst), colMax null or Nr floats.
+    /// <summary>sᵀ[r, 0..32) = Σ_c k[r, c]·qp[c, 0..32) + keyBias[r] (unless null) for the 8 key rows r (Vector512, 16 accumulators); colMax[0..32) ← max(colMax, maxᵣ sᵀ[r, ·]) unless null.</summary>
+    // SAFETY: k addresses 8 rows of d floats (row stride ldk), qp a packed panel of d × Nr floats, st 8 rows of Nr floats (row stride ldst), colMax null or Nr floats, keyBias null or 8 floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Qk512(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax)
+    private static void Qk512(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax, float* keyBias)
     {
         // k [8, d] · qp [d, 32] → st [8, 32]
         float* k0 = k;
@@ -57,6 +57,33 @@ internal static unsafe partial class FlashAttention
             var x7 = Vector512.Create(k7[c]);
             a7 = Vector512.FusedMultiplyAdd(x7, q0, a7);
             b7 = Vector512.FusedMultiplyAdd(x7, q1, b7);
+        }
+        if (keyBias != null)
+        {
+            var x0 = Vector512.Create(keyBias[0]);
+            a0 += x0;
+            b0 += x0;
+            var x1 = Vector512.Create(keyBias[1]);
+            a1 += x1;
+            b1 += x1;
+            var x2 = Vector512.Create(keyBias[2]);
+            a2 += x2;
+            b2 += x2;
+            var x3 = Vector512.Create(keyBias[3]);
+            a3 += x3;
+            b3 += x3;
+            var x4 = Vector512.Create(keyBias[4]);
+            a4 += x4;
+            b4 += x4;
+            var x5 = Vector512.Create(keyBias[5]);
+            a5 += x5;
+            b5 += x5;
+            var x6 = Vector512.Create(keyBias[6]);
+            a6 += x6;
+            b6 += x6;
+            var x7 = Vector512.Create(keyBias[7]);
+            a7 += x7;
+            b7 += x7;
         }
         if (colMax != null)
         {

@@ -9,14 +9,15 @@ internal static unsafe partial class FlashAttention
     /// <summary>The 8 × 32 QKᵀ micro-tile of <see cref="Qk512"/> as four Vector256 4 × 16 quarters (16 ymm registers on AVX2).</summary>
     // SAFETY: as Qk512.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Qk256(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax)
+    private static void Qk256(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax, float* keyBias)
     {
         // k [8, d] · qp [d, 32] → st [8, 32]
         float* colMaxHigh = colMax == null ? null : colMax + 16;
-        Qk256x4(k, ldk, qp, d, st, ldst, colMax);
-        Qk256x4(k, ldk, qp + 16, d, st + 16, ldst, colMaxHigh);
-        Qk256x4(k + 4 * ldk, ldk, qp, d, st + 4 * ldst, ldst, colMax);
-        Qk256x4(k + 4 * ldk, ldk, qp + 16, d, st + 4 * ldst + 16, ldst, colMaxHigh);
+        float* keyBiasLow = keyBias == null ? null : keyBias + 4;
+        Qk256x4(k, ldk, qp, d, st, ldst, colMax, keyBias);
+        Qk256x4(k, ldk, qp + 16, d, st + 16, ldst, colMaxHigh, keyBias);
+        Qk256x4(k + 4 * ldk, ldk, qp, d, st + 4 * ldst, ldst, colMax, keyBiasLow);
+        Qk256x4(k + 4 * ldk, ldk, qp + 16, d, st + 4 * ldst + 16, ldst, colMaxHigh, keyBiasLow);
     }
 
     /// <summary>The 8 × 32 P·V micro-tile of <see cref="Pv512"/> as four Vector256 4 × 16 quarters.</summary>
@@ -31,10 +32,10 @@ internal static unsafe partial class FlashAttention
         Pv256x4(pt + 4, ldpt, v + 16, ldv, kb, acc + 4 * ldacc + 16, ldacc, alpha + 4);
     }
 
-    /// <summary>sᵀ[r, 0..16) = Σ_c k[r, c]·qp[c, 0..16) for 4 key rows (panel row stride Nr); colMax[0..16) ← max(colMax, maxᵣ sᵀ[r, ·]) unless null.</summary>
-    // SAFETY: k addresses 4 rows of d floats (row stride ldk), qp d rows of 16 floats (row stride Nr), st 4 rows of 16 floats (row stride ldst), colMax null or 16 floats.
+    /// <summary>sᵀ[r, 0..16) = Σ_c k[r, c]·qp[c, 0..16) + keyBias[r] (unless null) for 4 key rows (panel row stride Nr); colMax[0..16) ← max(colMax, maxᵣ sᵀ[r, ·]) unless null.</summary>
+    // SAFETY: k addresses 4 rows of d floats (row stride ldk), qp d rows of 16 floats (row stride Nr), st 4 rows of 16 floats (row stride ldst), colMax null or 16 floats, keyBias null or 4 floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Qk256x4(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax)
+    private static void Qk256x4(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax, float* keyBias)
     {
         // k [4, d] · qp [d, 16] → st [4, 16]
         float* k0 = k;
@@ -62,6 +63,21 @@ internal static unsafe partial class FlashAttention
             var x3 = Vector256.Create(k3[c]);
             a3 = Vector256.FusedMultiplyAdd(x3, q0, a3);
             b3 = Vector256.FusedMultiplyAdd(x3, q1, b3);
+        }
+        if (keyBias != null)
+        {
+            var x0 = Vector256.Create(keyBias[0]);
+            a0 += x0;
+            b0 += x0;
+            var x1 = Vector256.Create(keyBias[1]);
+            a1 += x1;
+            b1 += x1;
+            var x2 = Vector256.Create(keyBias[2]);
+            a2 += x2;
+            b2 += x2;
+            var x3 = Vector256.Create(keyBias[3]);
+            a3 += x3;
+            b3 += x3;
         }
         if (colMax != null)
         {

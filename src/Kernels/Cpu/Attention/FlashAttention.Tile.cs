@@ -33,7 +33,7 @@ internal static unsafe partial class FlashAttention
     /// One query block [rows] of head (b, h) against all keys; returns −1, or the flat (bh, row) of a row with no finite logit.
     /// The logits are kept transposed (sᵀ [keys, rows]) so that the online softmax is vertical over query rows.
     /// </summary>
-    // SAFETY: t's pointers address the pinned q, k, v, out of this node; the scratch array is pinned and sized below.
+    // SAFETY: t's pointers address the pinned q, k, v, out of this node; the scratch array is pinned and sized below; bias is pinned here.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long Tile(AttentionInputs o, Tensors t, float[] mus, float[] lse, int b, int h, int i0, int rows, bool wide)
     {
@@ -46,7 +46,7 @@ internal static unsafe partial class FlashAttention
         {
             t_scratch = GC.AllocateUninitializedArray<float>(checked((int)size), pinned: true);
         }
-        fixed (float* sp = t_scratch)
+        fixed (float* sp = t_scratch, bias = o.Bias)
         {
             float* qt = sp, st = qt + (long)ld * d, acc = st + (long)KBlock * lds, m = acc + (long)ld * dvPad;
             float* l = m + ld, alpha = l + ld, colMax = alpha + ld, shift = colMax + ld, sum = shift + ld;
@@ -58,15 +58,18 @@ internal static unsafe partial class FlashAttention
             new Span<float>(m, ld).Fill(float.NegativeInfinity);
             new Span<float>(l, ld).Clear();
             GroupLogits(o, mus, bh, q, i0, rows, ld, mg);
-            // Without options that change the logits after QKᵀ the micro-kernels also produce the block's row maxima.
-            bool fusedMax = o.Bias is null && o.RegionBias is null && o.Groups.All(x => x.AllRows);
+            // Without options that change the logits after QKᵀ (a key-mask bias is added by the micro-kernels) they also produce
+            // the block's row maxima.
+            bool keyMask = o.Bias is not null && o.BiasStrideRow == 0;
+            bool fusedMax = (o.Bias is null || keyMask) && o.RegionBias is null && o.Groups.All(x => x.AllRows);
+            float* keyBias = fusedMax && keyMask ? bias + o.BiasRow(b, h, 0) : null;
             float* kBase = (float*)t.K + bh * nk * d;
             float* vBase = (float*)t.V + bh * nk * dv;
             for (int j0 = 0; j0 < nk; j0 += KBlock)
             {
                 int kb = Math.Min(KBlock, nk - j0);
-                Logits(kBase + (long)j0 * d, kb, d, qt, ld, st, lds, fusedMax ? colMax : null, kTail, wide);
-                ApplyOptions(o, b, h, i0, rows, j0, kb, st, lds, ld, mg, regionRow);
+                Logits(kBase + (long)j0 * d, kb, d, qt, ld, st, lds, fusedMax ? colMax : null, keyBias == null ? null : keyBias + j0, kTail, wide);
+                ApplyOptions(o, b, h, i0, rows, j0, kb, st, lds, ld, mg, regionRow, keyBias != null);
                 if (wide)
                 {
                     Softmax512(st, lds, ld, kb, fusedMax, m, l, alpha, colMax, shift, sum);
@@ -124,10 +127,13 @@ internal static unsafe partial class FlashAttention
         }
     }
 
-    /// <summary>sᵀ [kb, ld] = K block · qᵀ, as Mr-key × Nr-row micro-tiles, and the per-row maxima over the block into colMax unless null; a ragged last key group reads a zero-padded copy.</summary>
-    // SAFETY: k holds kb rows of d floats, qt the packed panels, st KBlock rows of lds floats, colMax null or ld floats, kTail Mr × d floats.
+    /// <summary>
+    /// sᵀ [kb, ld] = K block · qᵀ (+ keyBias[j] on key j unless null), as Mr-key × Nr-row micro-tiles, and the per-row maxima over
+    /// the block into colMax unless null; a ragged last key group reads a zero-padded copy.
+    /// </summary>
+    // SAFETY: k holds kb rows of d floats, qt the packed panels, st KBlock rows of lds floats, colMax null or ld floats, keyBias null or kb floats, kTail Mr × d floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Logits(float* k, int kb, int d, float* qt, int ld, float* st, int lds, float* colMax, float* kTail, bool wide)
+    private static void Logits(float* k, int kb, int d, float* qt, int ld, float* st, int lds, float* colMax, float* keyBias, float* kTail, bool wide)
     {
         // k [kb, d] · qᵀ [d, ld] → sᵀ [kb, ld]
         int full = kb / Mr * Mr;
@@ -149,22 +155,24 @@ internal static unsafe partial class FlashAttention
                 // The zero rows of a ragged key group must not raise the row maxima: those are taken over its real keys below.
                 float* rowsAt = j < full ? k + (long)j * d : kTail;
                 float* max = colMax == null || j >= full ? null : colMax + p;
+                float* bias = keyBias == null || j >= full ? null : keyBias + j;
                 if (wide)
                 {
-                    Qk512(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max);
+                    Qk512(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max, bias);
                 }
                 else
                 {
-                    Qk256(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max);
+                    Qk256(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max, bias);
                 }
             }
         }
-        if (colMax != null)
+        for (int j = full; j < kb; j++)
         {
-            for (int j = full; j < kb; j++)
+            float* row = st + (long)j * lds;
+            for (int i = 0; i < ld; i++)
             {
-                float* row = st + (long)j * lds;
-                for (int i = 0; i < ld; i++)
+                row[i] += keyBias == null ? 0f : keyBias[j];
+                if (colMax != null)
                 {
                     colMax[i] = MathF.Max(colMax[i], row[i]);
                 }
