@@ -31,12 +31,19 @@ internal static unsafe partial class FlashAttention
         }
     }
 
-    /// <summary>Row-restricted GRAG (s ← δ·s + (λ − δ)·mg), additive bias (unless <paramref name="biasDone"/> by the QKᵀ kernels) and region bias on the transposed block sᵀ [kb, ld].</summary>
+    /// <summary>
+    /// Row-restricted GRAG (s ← δ·s + (λ − δ)·mg), additive bias and region bias (regionRow per row) on the transposed block
+    /// sᵀ [kb, ld]; nothing when <paramref name="fused"/> (the QKᵀ kernels added bias and region bias, and there is no row GRAG).
+    /// </summary>
     // SAFETY: st holds kb rows of ld floats (row stride lds), mg holds groups × ld floats, regionRow ld floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ApplyOptions(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* st, int lds, int ld, float* mg, float* regionRow, bool biasDone)
+    private static void ApplyOptions(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* st, int lds, int ld, float* mg, float* regionRow, bool fused)
     {
         // sᵀ [kb, ld]: element (key j, query row i) at st[j·lds + i]
+        if (fused)
+        {
+            return;
+        }
         for (int gi = 0; gi < o.Groups.Length; gi++)
         {
             var group = o.Groups[gi];
@@ -57,7 +64,7 @@ internal static unsafe partial class FlashAttention
                 }
             }
         }
-        if (o.Bias is float[] bias && !biasDone)
+        if (o.Bias is float[] bias)
         {
             if (o.BiasStrideRow == 0)
             {
@@ -81,13 +88,9 @@ internal static unsafe partial class FlashAttention
                 }
             }
         }
-        if (o.RegionBias is float region)
+        if (o.RegionBias is not null)
         {
-            // regionRow[i] = region on the rows that receive it (row mask 0), else 0; added along each marked key's row of sᵀ.
-            for (int i = 0; i < ld; i++)
-            {
-                regionRow[i] = i < rows && o.RegionRow(b, i0 + i) ? region : 0f;
-            }
+            // regionRow (filled by Tile) added along each marked key's row of sᵀ.
             float[] cols = o.ColMask!;
             for (int j = 0; j < kb; j++)
             {

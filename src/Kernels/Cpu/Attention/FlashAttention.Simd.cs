@@ -6,10 +6,10 @@ namespace Locus.Kernels.Cpu.Attention;
 // Register-tiled micro-kernels (generated: one accumulator register per (row, half panel)).
 internal static unsafe partial class FlashAttention
 {
-    /// <summary>sᵀ[r, 0..32) = Σ_c k[r, c]·qp[c, 0..32) + keyBias[r] (unless null) for the 8 key rows r (Vector512, 16 accumulators); colMax[0..32) ← max(colMax, maxᵣ sᵀ[r, ·]) unless null.</summary>
-    // SAFETY: k addresses 8 rows of d floats (row stride ldk), qp a packed panel of d × Nr floats, st 8 rows of Nr floats (row stride ldst), colMax null or Nr floats, keyBias null or 8 floats.
+    /// <summary>sᵀ[r, 0..32) = Σ_c k[r, c]·qp[c, 0..32) + keyBias[r] + (colFlags[r] ≠ 0 ? regionRow[0..32) : 0) (each unless null) for the 8 key rows r (Vector512, 16 accumulators); colMax[0..32) ← max(colMax, maxᵣ sᵀ[r, ·]) unless null.</summary>
+    // SAFETY: k addresses 8 rows of d floats (row stride ldk), qp a packed panel of d × Nr floats, st 8 rows of Nr floats (row stride ldst), colMax null or Nr floats, keyBias null or 8 floats, regionRow null or Nr floats with colFlags 8 floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Qk512(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax, float* keyBias)
+    private static void Qk512(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax, float* keyBias, float* regionRow, float* colFlags)
     {
         // k [8, d] · qp [d, 32] → st [8, 32]
         float* k0 = k;
@@ -84,6 +84,51 @@ internal static unsafe partial class FlashAttention
             var x7 = Vector512.Create(keyBias[7]);
             a7 += x7;
             b7 += x7;
+        }
+        if (regionRow != null)
+        {
+            var r0 = Vector512.Load(regionRow);
+            var r1 = Vector512.Load(regionRow + 16);
+            if (colFlags[0] != 0f)
+            {
+                a0 += r0;
+                b0 += r1;
+            }
+            if (colFlags[1] != 0f)
+            {
+                a1 += r0;
+                b1 += r1;
+            }
+            if (colFlags[2] != 0f)
+            {
+                a2 += r0;
+                b2 += r1;
+            }
+            if (colFlags[3] != 0f)
+            {
+                a3 += r0;
+                b3 += r1;
+            }
+            if (colFlags[4] != 0f)
+            {
+                a4 += r0;
+                b4 += r1;
+            }
+            if (colFlags[5] != 0f)
+            {
+                a5 += r0;
+                b5 += r1;
+            }
+            if (colFlags[6] != 0f)
+            {
+                a6 += r0;
+                b6 += r1;
+            }
+            if (colFlags[7] != 0f)
+            {
+                a7 += r0;
+                b7 += r1;
+            }
         }
         if (colMax != null)
         {

@@ -9,15 +9,17 @@ internal static unsafe partial class FlashAttention
     /// <summary>The 8 × 32 QKᵀ micro-tile of <see cref="Qk512"/> as four Vector256 4 × 16 quarters (16 ymm registers on AVX2).</summary>
     // SAFETY: as Qk512.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Qk256(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax, float* keyBias)
+    private static void Qk256(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax, float* keyBias, float* regionRow, float* colFlags)
     {
         // k [8, d] · qp [d, 32] → st [8, 32]
         float* colMaxHigh = colMax == null ? null : colMax + 16;
         float* keyBiasLow = keyBias == null ? null : keyBias + 4;
-        Qk256x4(k, ldk, qp, d, st, ldst, colMax, keyBias);
-        Qk256x4(k, ldk, qp + 16, d, st + 16, ldst, colMaxHigh, keyBias);
-        Qk256x4(k + 4 * ldk, ldk, qp, d, st + 4 * ldst, ldst, colMax, keyBiasLow);
-        Qk256x4(k + 4 * ldk, ldk, qp + 16, d, st + 4 * ldst + 16, ldst, colMaxHigh, keyBiasLow);
+        float* regionHigh = regionRow == null ? null : regionRow + 16;
+        float* flagsLow = colFlags == null ? null : colFlags + 4;
+        Qk256x4(k, ldk, qp, d, st, ldst, colMax, keyBias, regionRow, colFlags);
+        Qk256x4(k, ldk, qp + 16, d, st + 16, ldst, colMaxHigh, keyBias, regionHigh, colFlags);
+        Qk256x4(k + 4 * ldk, ldk, qp, d, st + 4 * ldst, ldst, colMax, keyBiasLow, regionRow, flagsLow);
+        Qk256x4(k + 4 * ldk, ldk, qp + 16, d, st + 4 * ldst + 16, ldst, colMaxHigh, keyBiasLow, regionHigh, flagsLow);
     }
 
     /// <summary>The 8 × 32 P·V micro-tile of <see cref="Pv512"/> as four Vector256 4 × 16 quarters.</summary>
@@ -32,10 +34,10 @@ internal static unsafe partial class FlashAttention
         Pv256x4(pt + 4, ldpt, v + 16, ldv, kb, acc + 4 * ldacc + 16, ldacc, alpha + 4);
     }
 
-    /// <summary>sᵀ[r, 0..16) = Σ_c k[r, c]·qp[c, 0..16) + keyBias[r] (unless null) for 4 key rows (panel row stride Nr); colMax[0..16) ← max(colMax, maxᵣ sᵀ[r, ·]) unless null.</summary>
-    // SAFETY: k addresses 4 rows of d floats (row stride ldk), qp d rows of 16 floats (row stride Nr), st 4 rows of 16 floats (row stride ldst), colMax null or 16 floats, keyBias null or 4 floats.
+    /// <summary>sᵀ[r, 0..16) = Σ_c k[r, c]·qp[c, 0..16) + keyBias[r] + (colFlags[r] ≠ 0 ? regionRow[0..16) : 0) (each unless null) for 4 key rows (panel row stride Nr); colMax[0..16) ← max(colMax, maxᵣ sᵀ[r, ·]) unless null.</summary>
+    // SAFETY: k addresses 4 rows of d floats (row stride ldk), qp d rows of 16 floats (row stride Nr), st 4 rows of 16 floats (row stride ldst), colMax null or 16 floats, keyBias null or 4 floats, regionRow null or 16 floats with colFlags 4 floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Qk256x4(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax, float* keyBias)
+    private static void Qk256x4(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax, float* keyBias, float* regionRow, float* colFlags)
     {
         // k [4, d] · qp [d, 16] → st [4, 16]
         float* k0 = k;
@@ -78,6 +80,31 @@ internal static unsafe partial class FlashAttention
             var x3 = Vector256.Create(keyBias[3]);
             a3 += x3;
             b3 += x3;
+        }
+        if (regionRow != null)
+        {
+            var r0 = Vector256.Load(regionRow);
+            var r1 = Vector256.Load(regionRow + 8);
+            if (colFlags[0] != 0f)
+            {
+                a0 += r0;
+                b0 += r1;
+            }
+            if (colFlags[1] != 0f)
+            {
+                a1 += r0;
+                b1 += r1;
+            }
+            if (colFlags[2] != 0f)
+            {
+                a2 += r0;
+                b2 += r1;
+            }
+            if (colFlags[3] != 0f)
+            {
+                a3 += r0;
+                b3 += r1;
+            }
         }
         if (colMax != null)
         {

@@ -33,7 +33,7 @@ internal static unsafe partial class FlashAttention
     /// One query block [rows] of head (b, h) against all keys; returns −1, or the flat (bh, row) of a row with no finite logit.
     /// The logits are kept transposed (sᵀ [keys, rows]) so that the online softmax is vertical over query rows.
     /// </summary>
-    // SAFETY: t's pointers address the pinned q, k, v, out of this node; the scratch array is pinned and sized below; bias is pinned here.
+    // SAFETY: t's pointers address the pinned q, k, v, out of this node; the scratch array is pinned and sized below; bias and the region column mask are pinned here.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static long Tile(AttentionInputs o, Tensors t, float[] mus, float[] lse, int b, int h, int i0, int rows, bool wide)
     {
@@ -46,7 +46,7 @@ internal static unsafe partial class FlashAttention
         {
             t_scratch = GC.AllocateUninitializedArray<float>(checked((int)size), pinned: true);
         }
-        fixed (float* sp = t_scratch, bias = o.Bias)
+        fixed (float* sp = t_scratch, bias = o.Bias, cols = o.ColMask)
         {
             float* qt = sp, st = qt + (long)ld * d, acc = st + (long)KBlock * lds, m = acc + (long)ld * dvPad;
             float* l = m + ld, alpha = l + ld, colMax = alpha + ld, shift = colMax + ld, sum = shift + ld;
@@ -58,25 +58,35 @@ internal static unsafe partial class FlashAttention
             new Span<float>(m, ld).Fill(float.NegativeInfinity);
             new Span<float>(l, ld).Clear();
             GroupLogits(o, mus, bh, q, i0, rows, ld, mg);
-            // Without options that change the logits after QKᵀ (a key-mask bias is added by the micro-kernels) they also produce
-            // the block's row maxima.
+            // Unless a per-row bias or row-restricted GRAG groups rewrite the logits after QKᵀ, the micro-kernels add the key-mask
+            // bias and the region bias and produce the block's row maxima.
             bool keyMask = o.Bias is not null && o.BiasStrideRow == 0;
-            bool fusedMax = (o.Bias is null || keyMask) && o.RegionBias is null && o.Groups.All(x => x.AllRows);
-            float* keyBias = fusedMax && keyMask ? bias + o.BiasRow(b, h, 0) : null;
+            bool fused = (o.Bias is null || keyMask) && o.Groups.All(x => x.AllRows);
+            float* keyBias = fused && keyMask ? bias + o.BiasRow(b, h, 0) : null;
+            float* colFlags = fused && o.RegionBias is not null ? cols : null;
+            if (o.RegionBias is float region)
+            {
+                // regionRow[i] = region on the rows that receive it (row mask 0), else 0 (padding rows too).
+                for (int i = 0; i < ld; i++)
+                {
+                    regionRow[i] = i < rows && o.RegionRow(b, i0 + i) ? region : 0f;
+                }
+            }
             float* kBase = (float*)t.K + bh * nk * d;
             float* vBase = (float*)t.V + bh * nk * dv;
             for (int j0 = 0; j0 < nk; j0 += KBlock)
             {
                 int kb = Math.Min(KBlock, nk - j0);
-                Logits(kBase + (long)j0 * d, kb, d, qt, ld, st, lds, fusedMax ? colMax : null, keyBias == null ? null : keyBias + j0, kTail, wide);
-                ApplyOptions(o, b, h, i0, rows, j0, kb, st, lds, ld, mg, regionRow, keyBias != null);
+                Logits(kBase + (long)j0 * d, kb, d, qt, ld, st, lds, fused ? colMax : null, keyBias == null ? null : keyBias + j0,
+                    colFlags == null ? null : regionRow, colFlags == null ? null : colFlags + j0, kTail, wide);
+                ApplyOptions(o, b, h, i0, rows, j0, kb, st, lds, ld, mg, regionRow, fused);
                 if (wide)
                 {
-                    Softmax512(st, lds, ld, kb, fusedMax, m, l, alpha, colMax, shift, sum);
+                    Softmax512(st, lds, ld, kb, fused, m, l, alpha, colMax, shift, sum);
                 }
                 else
                 {
-                    Softmax256(st, lds, ld, kb, fusedMax, m, l, alpha, colMax, shift, sum);
+                    Softmax256(st, lds, ld, kb, fused, m, l, alpha, colMax, shift, sum);
                 }
                 Values(st, lds, ld, kb, vBase + (long)j0 * dv, dv, dvPad, acc, alpha, vTail, wide);
             }
@@ -128,12 +138,14 @@ internal static unsafe partial class FlashAttention
     }
 
     /// <summary>
-    /// sᵀ [kb, ld] = K block · qᵀ (+ keyBias[j] on key j unless null), as Mr-key × Nr-row micro-tiles, and the per-row maxima over
-    /// the block into colMax unless null; a ragged last key group reads a zero-padded copy.
+    /// sᵀ [kb, ld] = K block · qᵀ (+ keyBias[j] on key j, + regionRow on the keys with colFlags[j] ≠ 0, each unless null), as
+    /// Mr-key × Nr-row micro-tiles, and the per-row maxima over the block into colMax unless null; a ragged last key group reads a
+    /// zero-padded copy.
     /// </summary>
-    // SAFETY: k holds kb rows of d floats, qt the packed panels, st KBlock rows of lds floats, colMax null or ld floats, keyBias null or kb floats, kTail Mr × d floats.
+    // SAFETY: k holds kb rows of d floats, qt the packed panels, st KBlock rows of lds floats, colMax null or ld floats, keyBias null or kb floats, regionRow null or ld floats with colFlags kb floats, kTail Mr × d floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Logits(float* k, int kb, int d, float* qt, int ld, float* st, int lds, float* colMax, float* keyBias, float* kTail, bool wide)
+    private static void Logits(float* k, int kb, int d, float* qt, int ld, float* st, int lds, float* colMax, float* keyBias, float* regionRow, float* colFlags,
+        float* kTail, bool wide)
     {
         // k [kb, d] · qᵀ [d, ld] → sᵀ [kb, ld]
         int full = kb / Mr * Mr;
@@ -156,22 +168,26 @@ internal static unsafe partial class FlashAttention
                 float* rowsAt = j < full ? k + (long)j * d : kTail;
                 float* max = colMax == null || j >= full ? null : colMax + p;
                 float* bias = keyBias == null || j >= full ? null : keyBias + j;
+                float* region = regionRow == null || j >= full ? null : regionRow + p;
+                float* flags = region == null ? null : colFlags + j;
                 if (wide)
                 {
-                    Qk512(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max, bias);
+                    Qk512(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max, bias, region, flags);
                 }
                 else
                 {
-                    Qk256(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max, bias);
+                    Qk256(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max, bias, region, flags);
                 }
             }
         }
         for (int j = full; j < kb; j++)
         {
             float* row = st + (long)j * lds;
+            bool marked = regionRow != null && colFlags[j] != 0f;
             for (int i = 0; i < ld; i++)
             {
                 row[i] += keyBias == null ? 0f : keyBias[j];
+                row[i] += marked ? regionRow[i] : 0f;
                 if (colMax != null)
                 {
                     colMax[i] = MathF.Max(colMax[i], row[i]);
