@@ -55,10 +55,17 @@ internal static unsafe partial class FlashAttention
             }
             float delta = o.Delta[gi], shift = o.Lambda[gi] - delta;
             float* off = mg + (long)gi * ld;
+            var dv = Vector256.Create(delta);
+            var sv = Vector256.Create(shift);
             for (int j = js; j < je; j++)
             {
                 float* row = st + (long)j * lds;
-                for (int i = rs; i < re; i++)
+                int i = rs;
+                for (; i + 8 <= re; i += 8)
+                {
+                    (dv * Vector256.Load(row + i) + sv * Vector256.Load(off + i)).Store(row + i);
+                }
+                for (; i < re; i++)
                 {
                     row[i] = delta * row[i] + shift * off[i];
                 }
