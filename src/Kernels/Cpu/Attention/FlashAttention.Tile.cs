@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Locus.Kernels.Reference.Matrix;
 
@@ -19,8 +20,8 @@ internal static unsafe partial class FlashAttention
 
     private static readonly AsyncLocal<bool> s_forceVector256 = new();
 
-    [ThreadStatic]
-    private static float[]? t_scratch;
+    /// <summary>Scratch arrays shared by all attention calls: at most one per concurrently running worker is ever kept.</summary>
+    private static readonly ConcurrentQueue<float[]> s_scratch = new();
 
     /// <summary>Test hook: true makes attention in this async flow use the Vector256 kernels even where Vector512 is accelerated.</summary>
     internal static bool ForceVector256
@@ -33,25 +34,21 @@ internal static unsafe partial class FlashAttention
     /// One query block [rows] of head (b, h) against all keys; returns −1, or the flat (bh, row) of a row with no finite logit.
     /// The logits are kept transposed (sᵀ [keys, rows]) so that the online softmax is vertical over query rows.
     /// </summary>
-    // SAFETY: t's pointers address the pinned q, k, v, out of this node; the scratch array is pinned and sized below; bias and the region column mask are pinned here.
+    // SAFETY: t's pointers address the pinned q, k, v, out of this node; scratch holds ScratchSize(o, rows) floats; it, bias and the
+    // region column mask are pinned here.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long Tile(AttentionInputs o, Tensors t, float[] mus, float[] lse, int b, int h, int i0, int rows, bool wide)
+    private static long Tile(AttentionInputs o, Tensors t, float[] mus, float[] lse, int b, int h, int i0, int rows, bool wide, float[] scratch)
     {
         // q [rows, D] → qᵀ panels; per key block: sᵀ [kb, ld] = K·qᵀ → options → P = online softmax → acc [ld, Dv] = α·acc + P·V
-        int d = o.D, dv = o.Dv, nk = o.Nk, g = o.Groups.Length;
+        int d = o.D, dv = o.Dv, nk = o.Nk;
         int ld = RoundUp(rows, Nr), lds = ld + SPad, dvPad = RoundUp(dv, Nr);
         long bh = (long)b * o.H + h;
-        long size = (long)ld * d + (long)KBlock * lds + (long)ld * dvPad + (7L + g) * ld + (long)Mr * d + (long)KBlock * Nr;
-        if (t_scratch is null || t_scratch.LongLength < size)
-        {
-            t_scratch = GC.AllocateUninitializedArray<float>(checked((int)size), pinned: true);
-        }
-        fixed (float* sp = t_scratch, bias = o.Bias, cols = o.ColMask)
+        fixed (float* sp = scratch, bias = o.Bias, cols = o.ColMask)
         {
             float* qt = sp, st = qt + (long)ld * d, acc = st + (long)KBlock * lds, m = acc + (long)ld * dvPad;
             float* l = m + ld, alpha = l + ld, colMax = alpha + ld, shift = colMax + ld, sum = shift + ld;
             float* regionRow = sum + ld, mg = regionRow + ld;
-            float* kTail = mg + (long)g * ld, vTail = kTail + (long)Mr * d;
+            float* kTail = mg + (long)o.Groups.Length * ld, vTail = kTail + (long)Mr * d;
             float* q = (float*)t.Q + (bh * o.Nq + i0) * d;
             PackQ(q, rows, d, o.Scale, ld, qt);
             new Span<float>(acc, ld * dvPad).Clear();
@@ -231,6 +228,29 @@ internal static unsafe partial class FlashAttention
             }
         }
     }
+
+    /// <summary>Floats of scratch one query block of <paramref name="rows"/> needs (layout in <see cref="Tile"/>).</summary>
+    private static long ScratchSize(AttentionInputs o, int rows)
+    {
+        int ld = RoundUp(rows, Nr);
+        return (long)ld * o.D + (long)KBlock * (ld + SPad) + (long)ld * RoundUp(o.Dv, Nr) + (7L + o.Groups.Length) * ld + (long)Mr * o.D
+            + (long)KBlock * Nr;
+    }
+
+    /// <summary>A scratch array of at least <paramref name="size"/> floats from the shared queue (smaller ones are dropped), or a new one.</summary>
+    private static float[] RentScratch(long size)
+    {
+        while (s_scratch.TryDequeue(out var array))
+        {
+            if (array.LongLength >= size)
+            {
+                return array;
+            }
+        }
+        return GC.AllocateUninitializedArray<float>(checked((int)size));
+    }
+
+    private static void ReturnScratch(float[] array) => s_scratch.Enqueue(array);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

@@ -52,15 +52,17 @@ internal static unsafe partial class FlashAttention
                 qBlock /= 2;
             }
             int tiles = (o.Nq + qBlock - 1) / qBlock;
-            Parallel.For(0, o.B * o.H * tiles, new ParallelOptions { MaxDegreeOfParallelism = threads }, task =>
+            long scratchSize = ScratchSize(o, qBlock);
+            Parallel.For(0, o.B * o.H * tiles, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => RentScratch(scratchSize), (task, _, scratch) =>
             {
                 int bh = task / tiles, i0 = task % tiles * qBlock;
-                long bad = Tile(o, t, mus, lse, bh / o.H, bh % o.H, i0, Math.Min(qBlock, o.Nq - i0), wide);
+                long bad = Tile(o, t, mus, lse, bh / o.H, bh % o.H, i0, Math.Min(qBlock, o.Nq - i0), wide, scratch);
                 if (bad >= 0)
                 {
                     Interlocked.CompareExchange(ref failed, bad, -1);
                 }
-            });
+                return scratch;
+            }, ReturnScratch);
         }
         if (failed >= 0)
         {
