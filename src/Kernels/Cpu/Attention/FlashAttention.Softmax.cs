@@ -43,11 +43,11 @@ internal static unsafe partial class FlashAttention
     /// <summary>
     /// Online-softmax step over a key block, vectorised over query rows (16 per Vector512): m' = max(m, colMax) (colMax the
     /// block's per-row maximum, computed here unless <paramref name="haveMax"/>), α = e^(m − m'), p = e^(sᵀ − m') written
-    /// over sᵀ row by row (sequential memory), l ← α·l + Σⱼ p. A row whose m' is still −∞ gets p = 0 and α = 0.
+    /// over sᵀ, two vectors of rows at a time down the keys (sums in registers), l ← α·l + Σⱼ p. A row whose m' is still −∞ gets p = 0 and α = 0.
     /// </summary>
-    // SAFETY: st holds kb rows of ld floats (row stride lds); m, l, alpha, colMax, shift and sum hold ld floats (ld a multiple of 16).
+    // SAFETY: st holds kb rows of ld floats (row stride lds); m, l, alpha, colMax and shift hold ld floats (ld a multiple of 32).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Softmax512(float* st, int lds, int ld, int kb, bool haveMax, float* m, float* l, float* alpha, float* colMax, float* shift, float* sum)
+    private static void Softmax512(float* st, int lds, int ld, int kb, bool haveMax, float* m, float* l, float* alpha, float* colMax, float* shift)
     {
         // sᵀ [kb, ld] → pᵀ [kb, ld]; m, l, α [ld]
         var negInf = Vector512.Create(float.NegativeInfinity);
@@ -72,20 +72,24 @@ internal static unsafe partial class FlashAttention
             s.Store(shift + i);
             mNew.Store(m + i);
         }
-        new Span<float>(sum, ld).Clear();
-        for (int j = 0; j < kb; j++)
+        for (int i = 0; i < ld; i += 32)
         {
-            float* row = st + (long)j * lds;
-            for (int i = 0; i < ld; i += 16)
+            var s0 = Vector512.Load(shift + i);
+            var s1 = Vector512.Load(shift + i + 16);
+            var sum0 = Vector512<float>.Zero;
+            var sum1 = Vector512<float>.Zero;
+            float* p = st + i;
+            for (int j = 0; j < kb; j++, p += lds)
             {
-                var e = Exp512(Vector512.Load(row + i) - Vector512.Load(shift + i));
-                e.Store(row + i);
-                (Vector512.Load(sum + i) + e).Store(sum + i);
+                var e0 = Exp512(Vector512.Load(p) - s0);
+                var e1 = Exp512(Vector512.Load(p + 16) - s1);
+                e0.Store(p);
+                e1.Store(p + 16);
+                sum0 += e0;
+                sum1 += e1;
             }
-        }
-        for (int i = 0; i < ld; i += 16)
-        {
-            Vector512.FusedMultiplyAdd(Vector512.Load(l + i), Vector512.Load(alpha + i), Vector512.Load(sum + i)).Store(l + i);
+            Vector512.FusedMultiplyAdd(Vector512.Load(l + i), Vector512.Load(alpha + i), sum0).Store(l + i);
+            Vector512.FusedMultiplyAdd(Vector512.Load(l + i + 16), Vector512.Load(alpha + i + 16), sum1).Store(l + i + 16);
         }
     }
 
@@ -113,11 +117,11 @@ internal static unsafe partial class FlashAttention
     /// <summary>
     /// Online-softmax step over a key block, vectorised over query rows (8 per Vector256): m' = max(m, colMax) (colMax the
     /// block's per-row maximum, computed here unless <paramref name="haveMax"/>), α = e^(m − m'), p = e^(sᵀ − m') written
-    /// over sᵀ row by row (sequential memory), l ← α·l + Σⱼ p. A row whose m' is still −∞ gets p = 0 and α = 0.
+    /// over sᵀ, two vectors of rows at a time down the keys (sums in registers), l ← α·l + Σⱼ p. A row whose m' is still −∞ gets p = 0 and α = 0.
     /// </summary>
-    // SAFETY: st holds kb rows of ld floats (row stride lds); m, l, alpha, colMax, shift and sum hold ld floats (ld a multiple of 8).
+    // SAFETY: st holds kb rows of ld floats (row stride lds); m, l, alpha, colMax and shift hold ld floats (ld a multiple of 16).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Softmax256(float* st, int lds, int ld, int kb, bool haveMax, float* m, float* l, float* alpha, float* colMax, float* shift, float* sum)
+    private static void Softmax256(float* st, int lds, int ld, int kb, bool haveMax, float* m, float* l, float* alpha, float* colMax, float* shift)
     {
         // sᵀ [kb, ld] → pᵀ [kb, ld]; m, l, α [ld]
         var negInf = Vector256.Create(float.NegativeInfinity);
@@ -142,20 +146,24 @@ internal static unsafe partial class FlashAttention
             s.Store(shift + i);
             mNew.Store(m + i);
         }
-        new Span<float>(sum, ld).Clear();
-        for (int j = 0; j < kb; j++)
+        for (int i = 0; i < ld; i += 16)
         {
-            float* row = st + (long)j * lds;
-            for (int i = 0; i < ld; i += 8)
+            var s0 = Vector256.Load(shift + i);
+            var s1 = Vector256.Load(shift + i + 8);
+            var sum0 = Vector256<float>.Zero;
+            var sum1 = Vector256<float>.Zero;
+            float* p = st + i;
+            for (int j = 0; j < kb; j++, p += lds)
             {
-                var e = Exp256(Vector256.Load(row + i) - Vector256.Load(shift + i));
-                e.Store(row + i);
-                (Vector256.Load(sum + i) + e).Store(sum + i);
+                var e0 = Exp256(Vector256.Load(p) - s0);
+                var e1 = Exp256(Vector256.Load(p + 8) - s1);
+                e0.Store(p);
+                e1.Store(p + 8);
+                sum0 += e0;
+                sum1 += e1;
             }
-        }
-        for (int i = 0; i < ld; i += 8)
-        {
-            Vector256.FusedMultiplyAdd(Vector256.Load(l + i), Vector256.Load(alpha + i), Vector256.Load(sum + i)).Store(l + i);
+            Vector256.FusedMultiplyAdd(Vector256.Load(l + i), Vector256.Load(alpha + i), sum0).Store(l + i);
+            Vector256.FusedMultiplyAdd(Vector256.Load(l + i + 8), Vector256.Load(alpha + i + 8), sum1).Store(l + i + 8);
         }
     }
 

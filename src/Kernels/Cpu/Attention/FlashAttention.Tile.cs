@@ -46,8 +46,8 @@ internal static unsafe partial class FlashAttention
         fixed (float* sp = scratch, bias = o.Bias, cols = o.ColMask)
         {
             float* qt = sp, st = qt + (long)ld * d, acc = st + (long)KBlock * lds, m = acc + (long)ld * dvPad;
-            float* l = m + ld, alpha = l + ld, colMax = alpha + ld, shift = colMax + ld, sum = shift + ld;
-            float* regionRow = sum + ld, mg = regionRow + ld;
+            float* l = m + ld, alpha = l + ld, colMax = alpha + ld, shift = colMax + ld;
+            float* regionRow = shift + ld, mg = regionRow + ld;
             float* kTail = mg + (long)o.Groups.Length * ld, vTail = kTail + (long)Mr * d;
             float* q = (float*)t.Q + (bh * o.Nq + i0) * d;
             PackQ(q, rows, d, o.Scale, ld, qt);
@@ -79,11 +79,11 @@ internal static unsafe partial class FlashAttention
                 ApplyOptions(o, b, h, i0, rows, j0, kb, st, lds, ld, mg, regionRow, fused);
                 if (wide)
                 {
-                    Softmax512(st, lds, ld, kb, fused, m, l, alpha, colMax, shift, sum);
+                    Softmax512(st, lds, ld, kb, fused, m, l, alpha, colMax, shift);
                 }
                 else
                 {
-                    Softmax256(st, lds, ld, kb, fused, m, l, alpha, colMax, shift, sum);
+                    Softmax256(st, lds, ld, kb, fused, m, l, alpha, colMax, shift);
                 }
                 Values(st, lds, ld, kb, vBase + (long)j0 * dv, dv, dvPad, acc, alpha, vTail, wide);
             }
@@ -233,7 +233,7 @@ internal static unsafe partial class FlashAttention
     private static long ScratchSize(AttentionInputs o, int rows)
     {
         int ld = RoundUp(rows, Nr);
-        return (long)ld * o.D + (long)KBlock * (ld + SPad) + (long)ld * RoundUp(o.Dv, Nr) + (7L + o.Groups.Length) * ld + (long)Mr * o.D
+        return (long)ld * o.D + (long)KBlock * (ld + SPad) + (long)ld * RoundUp(o.Dv, Nr) + (6L + o.Groups.Length) * ld + (long)Mr * o.D
             + (long)KBlock * Nr;
     }
 
