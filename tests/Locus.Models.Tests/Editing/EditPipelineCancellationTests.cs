@@ -3,7 +3,12 @@ using Xunit;
 
 namespace Locus.Models.Tests.Editing;
 
+/// <summary>Tests that measure the process's managed heap: they run alone, after the parallel tests (other tests' allocations would count).</summary>
+[CollectionDefinition(nameof(MemoryMeasurementCollection), DisableParallelization = true)]
+public sealed class MemoryMeasurementCollection;
+
 /// <summary>Cancelling edits again and again at different points (between steps and inside graphs) leaves memory flat.</summary>
+[Collection(nameof(MemoryMeasurementCollection))]
 public sealed class EditPipelineCancellationTests(TinyModelFixture fixture) : IClassFixture<TinyModelFixture>
 {
     [Fact]
