@@ -34,6 +34,12 @@ internal abstract class EditBackbone
     /// <summary>True CFG combines with the per-token norm rescale (Qwen) or plainly (Kontext).</summary>
     public abstract bool NormRescaleCfg { get; }
 
+    /// <summary>The diffusers pipeline's default step count.</summary>
+    public abstract int DefaultSteps { get; }
+
+    /// <summary>The diffusers pipeline's default true CFG scale (1 = off).</summary>
+    public abstract float DefaultTrueCfgScale { get; }
+
     /// <summary>Builds and binds one step graph (with its capture collector when <see cref="StepGraphSpec.Capture"/> is set).</summary>
     public StepGraph Create(ModelWeights weights, StepGraphSpec spec, IBackend backend, DType dtype)
     {
@@ -75,6 +81,10 @@ internal sealed class KontextBackbone(FluxTransformerConfig config) : EditBackbo
 
     public override bool NormRescaleCfg => false;
 
+    public override int DefaultSteps => 28;
+
+    public override float DefaultTrueCfgScale => 1f;
+
     protected override Node Build(GraphBuilder g, IWeightCatalog weights, StepGraphSpec spec, DType dtype, GragOptions? grag, RegionAdapterHook? hook, AttentionCapture? capture) =>
         new FluxTransformer(Config).Build(g, weights, spec.Sequence, dtype, grag, hook, capture, spec.RegionBias);
 
@@ -115,6 +125,10 @@ internal sealed class QwenBackbone(QwenImageTransformerConfig config) : EditBack
     public override int InnerDim => Config.InnerDim;
 
     public override bool NormRescaleCfg => true;
+
+    public override int DefaultSteps => 50;
+
+    public override float DefaultTrueCfgScale => 4f;
 
     protected override Node Build(GraphBuilder g, IWeightCatalog weights, StepGraphSpec spec, DType dtype, GragOptions? grag, RegionAdapterHook? hook, AttentionCapture? capture) =>
         new QwenImageTransformer(Config).Build(g, weights, spec.Sequence, dtype, spec.TextMask, grag, hook, capture, spec.RegionBias);

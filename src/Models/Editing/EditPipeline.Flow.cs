@@ -21,7 +21,9 @@ public sealed partial class EditPipeline
         request.Validate();
         var embeds = request.Embeddings;
         embeds.Validate(_model.JointDim, _model.PooledDim);
-        bool trueCfg = request.TrueCfgScale > 1f && embeds.Negative is not null;
+        int stepCount = request.Steps ?? _model.DefaultSteps;
+        float cfgScale = request.TrueCfgScale ?? _model.DefaultTrueCfgScale;
+        bool trueCfg = cfgScale > 1f && embeds.Negative is not null;
         if (trueCfg)
         {
             embeds.Negative!.Validate(_model.JointDim, _model.PooledDim, PromptEmbeddings.NegativePrefix);
@@ -49,7 +51,7 @@ public sealed partial class EditPipeline
 
         // Encode: reference tokens x0 [1, nt, 4C].
         ct.ThrowIfCancellationRequested();
-        progress?.Report(new EditProgress(0, request.Steps, TimeSpan.Zero) { Stage = EditStage.Encode });
+        progress?.Report(new EditProgress(0, stepCount, TimeSpan.Zero) { Stage = EditStage.Encode });
         var x0 = EncodePacked(ImageTensors.ToTensor(source), ct);
         var encode = clock.Elapsed - prepare;
 
@@ -57,7 +59,7 @@ public sealed partial class EditPipeline
         AdapterValues? adapter = null;
         if (adapterWanted && !attentionMask)
         {
-            progress?.Report(new EditProgress(0, request.Steps, TimeSpan.Zero) { Stage = EditStage.Mask });
+            progress?.Report(new EditProgress(0, stepCount, TimeSpan.Zero) { Stage = EditStage.Mask });
             adapter = RunAdapterPrelude(embeds, tokenMask, x0, gh, gw, ct);
             tokenMask ??= adapter.Mask;
         }
@@ -65,12 +67,12 @@ public sealed partial class EditPipeline
 
         // Noise ε, the schedule from the target token count, and the step graphs (capture phase, then the main phase).
         var noise = LatentPacking.Pack(SeededNoise.Normal(new Shape(1, c4 / 4, h, w), request.Seed)).ToFloatArray(); // [1, nt, 4C]
-        if (request.Steps < 2 && _scheduler.Config.ShiftTerminal is not null)
+        if (stepCount < 2 && _scheduler.Config.ShiftTerminal is not null)
         {
             // diffusers' stretch_shift_to_terminal divides by 1 − σ_last = 0 for a single step (NaN sigmas there).
-            throw new ArgumentOutOfRangeException(nameof(request), request.Steps, "this model's scheduler (shift_terminal) needs at least 2 steps");
+            throw new ArgumentOutOfRangeException(nameof(request), stepCount, "this model's scheduler (shift_terminal) needs at least 2 steps");
         }
-        var schedule = _scheduler.CreateSchedule(request.Steps, nt);
+        var schedule = _scheduler.CreateSchedule(stepCount, nt);
         int captureSteps = capture?.StepsFor(schedule.StepCount) ?? 0;
         var captureOptions = capture is null ? null : CaptureOptions(capture, gh, gw, nt);
         var binding = adapterWanted ? new RegionAdapterBinding(AdapterConfig!, _adapterStore!, gh, gw) : null;
@@ -126,7 +128,7 @@ public sealed partial class EditPipeline
                 var negInputs = MainInputs(inputs[1], main[1], capturing ? null : adapter, capturing ? null : bias, tokenMask);
                 var negSpec = capturing ? main[1] with { Adapter = null, RegionBias = null } : main[1];
                 var vNeg = Velocity(Session(negSpec), negInputs, stepInputs, nt * c4, ct);
-                TrueCfg.Combine(v, vNeg, request.TrueCfgScale, c4, _model.NormRescaleCfg);
+                TrueCfg.Combine(v, vNeg, cfgScale, c4, _model.NormRescaleCfg);
             }
             schedule.Step(i, x, v, x);
             CheckFinite(x, i + 1, schedule.StepCount);
@@ -167,6 +169,8 @@ public sealed partial class EditPipeline
             SourceLatents = x0,
             Timings = new EditTimings(prepare, encode, steps, decode) { Mask = maskTime },
             Seed = request.Seed,
+            Steps = schedule.StepCount,
+            TrueCfgScale = trueCfg ? cfgScale : null,
             AdapterUsed = adapter is not null,
             Maps = maps?.Result(gh, gw, derived),
         };

@@ -11,14 +11,17 @@ public sealed record EditRequest
     /// <summary>Text-encoder hidden states (and optional negative ones).</summary>
     public required PromptEmbeddings Embeddings { get; init; }
 
-    /// <summary>Denoising steps (≥ 1). Default 28 (FluxKontextPipeline).</summary>
-    public int Steps { get; init; } = 28;
+    /// <summary>Denoising steps (≥ 1), or null for the model's default: 28 (FluxKontextPipeline), 50 (QwenImageEditPipeline).</summary>
+    public int? Steps { get; init; }
 
     /// <summary>Kontext distilled guidance scale (guidance embedding input). Default 3.5.</summary>
     public float Guidance { get; init; } = 3.5f;
 
-    /// <summary>True CFG scale s: used when &gt; 1 and negative embeddings are given (Kontext: v = v_neg + s·(v − v_neg)). Default 1.</summary>
-    public float TrueCfgScale { get; init; } = 1f;
+    /// <summary>
+    /// True CFG scale s: used when &gt; 1 and negative embeddings are given (v = v_neg + s·(v − v_neg); Qwen also rescales the
+    /// norm). null = the model's default: 1 (off) for Kontext, 4 for Qwen-Image-Edit.
+    /// </summary>
+    public float? TrueCfgScale { get; init; }
 
     /// <summary>How the source is sized (the output has that size). Default <see cref="SizePolicy.NearestMultiple"/>.</summary>
     public SizePolicy Size { get; init; } = SizePolicy.NearestMultiple;
@@ -66,7 +69,7 @@ public sealed record EditRequest
         {
             throw new ArgumentOutOfRangeException(nameof(Guidance), Guidance, "guidance must be finite and ≥ 0");
         }
-        if (!float.IsFinite(TrueCfgScale) || TrueCfgScale < 0f)
+        if (TrueCfgScale is { } cfg && (!float.IsFinite(cfg) || cfg < 0f))
         {
             throw new ArgumentOutOfRangeException(nameof(TrueCfgScale), TrueCfgScale, "true CFG scale must be finite and ≥ 0");
         }

@@ -33,6 +33,12 @@ public sealed record EditResult
     /// <summary>True when the region adapter took part (the pipeline has one, the request allowed it and a mask was known).</summary>
     public bool AdapterUsed { get; init; }
 
+    /// <summary>Denoising steps run.</summary>
+    public int Steps { get; init; }
+
+    /// <summary>The true CFG scale applied, or null when true CFG was off.</summary>
+    public float? TrueCfgScale { get; init; }
+
     /// <summary>The seed used.</summary>
     public long Seed { get; init; }
 }

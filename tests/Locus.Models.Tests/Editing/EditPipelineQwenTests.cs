@@ -128,3 +128,28 @@ public sealed class EditPipelineQwenStepsTests(QwenEditFixture fixture) : IClass
         Assert.Contains("at least 2 steps", e.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Without steps / true CFG in the request, each model family gets its diffusers pipeline's defaults.</summary>
+public sealed class EditPipelineDefaultsTests
+{
+    [Fact]
+    public void Edit_NoStepsOrCfg_KontextRuns28WithoutCfg_QwenRuns50WithCfg4()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using (var kontext = new TinyModelFixture())
+        {
+            var positive = TinyKontextModel.RandomEmbeddings(5, 42);
+            var request = TinyModelFixture.Request() with { Steps = null, Embeddings = new PromptEmbeddings(positive.Embeds, positive.Pooled) { Negative = TinyKontextModel.RandomEmbeddings(5, 7) } };
+            var result = kontext.Pipeline.Edit(request, null, ct);
+            Assert.Equal(28, result.Steps);
+            Assert.Null(result.TrueCfgScale);                                   // Kontext: true CFG off unless asked
+        }
+        using var qwen = new QwenEditFixture();
+        var q = QwenEditFixture.Request() with { Steps = null, Embeddings = new PromptEmbeddings(TinyQwenEditModel.RandomEmbeddings(6, 21).Embeds) { Negative = TinyQwenEditModel.RandomEmbeddings(3, 9) } };
+        var qr = qwen.Pipeline.Edit(q, null, ct);
+        Assert.Equal(50, qr.Steps);
+        Assert.Equal(4f, qr.TrueCfgScale);
+        var noNegative = qwen.Pipeline.Edit(QwenEditFixture.Request() with { Steps = null }, null, ct);
+        Assert.Null(noNegative.TrueCfgScale);                                    // no negative prompt: one pass, as diffusers
+    }
+}

@@ -24,7 +24,7 @@ public static partial class EditCommand
         var predict = new Option<bool>("--predict-mask") { Description = "Mask from the region adapter's MaskPredictor (needs --adapter)" };
         var adapter = new Option<string?>("--adapter") { Description = "Region adapter folder (region_adapter.json + region_adapter.safetensors; see `locus adapter init`)" };
         var noAdapter = new Option<bool>("--no-adapter") { Description = "Load the adapter but keep it out of the denoising (with --predict-mask: mask only)" };
-        var trueCfg = new Option<float>("--true-cfg") { Description = "True CFG scale (used when > 1 and the embeddings hold negative_*)", DefaultValueFactory = _ => 1f };
+        var trueCfg = new Option<float?>("--true-cfg") { Description = "True CFG scale, used when > 1 and the embeddings hold negative_* (default: the model's, 1 Kontext, 4 Qwen-Image-Edit)" };
         var attention = new Option<string?>("--attention-mask") { Description = "Mask from attention maps (IAM-style) of the instruction's text TOKENS, e.g. 3,4" };
         var captureSteps = new Option<int?>("--capture-steps") { Description = "Capture attention on the first N steps (default 30 % of --steps)" };
         var captureLayers = new Option<string?>("--capture-layers") { Description = "Joint-attention calls to capture, e.g. 10,11,12 (default all)" };
@@ -42,7 +42,7 @@ public static partial class EditCommand
             Description = "Size policy: auto (nearest multiple of 16), kontext (FLUX.1-Kontext's preferred resolutions), area[:PIXELS] (≈1024² or PIXELS, Qwen-Image-Edit), or WxH",
             DefaultValueFactory = _ => "auto",
         };
-        var steps = new Option<int>("--steps") { Description = "Denoising steps", DefaultValueFactory = _ => 28 };
+        var steps = new Option<int?>("--steps") { Description = "Denoising steps (default: the model's, 28 Kontext, 50 Qwen-Image-Edit)" };
         var guidance = new Option<float>("--guidance") { Description = "Kontext distilled guidance scale", DefaultValueFactory = _ => 3.5f };
         var seed = new Option<long>("--seed") { Description = "Noise seed", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
@@ -121,7 +121,7 @@ public static partial class EditCommand
         {
             throw new ArgumentException($"--adapter: folder '{a.Adapter}' does not exist");
         }
-        if (!float.IsFinite(a.TrueCfg) || a.TrueCfg < 0f)
+        if (a.TrueCfg is { } cfg && (!float.IsFinite(cfg) || cfg < 0f))
         {
             throw new ArgumentException($"--true-cfg must be a finite number ≥ 0, got {a.TrueCfg}");
         }
@@ -200,7 +200,7 @@ public static partial class EditCommand
         }
         var t = result.Timings;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {a.Out} ({result.Image.Width}×{result.Image.Height}, seed {result.Seed}{(result.AdapterUsed ? ", region adapter" : "")}): encode {t.Encode.TotalSeconds:0.00} s, mask {t.Mask.TotalSeconds:0.00} s, {request.Steps} steps {t.Steps.TotalSeconds:0.00} s, decode {t.Decode.TotalSeconds:0.00} s"));
+            $"wrote {a.Out} ({result.Image.Width}×{result.Image.Height}, seed {result.Seed}{(result.AdapterUsed ? ", region adapter" : "")}): encode {t.Encode.TotalSeconds:0.00} s, mask {t.Mask.TotalSeconds:0.00} s, {result.Steps} steps {t.Steps.TotalSeconds:0.00} s, decode {t.Decode.TotalSeconds:0.00} s"));
         return 0;
     }
 
@@ -228,7 +228,7 @@ public static partial class EditCommand
 
         public bool NoAdapter { get; init; }
 
-        public float TrueCfg { get; init; } = 1f;
+        public float? TrueCfg { get; init; }
 
         public string? AttentionMask { get; init; }
 
@@ -246,7 +246,7 @@ public static partial class EditCommand
 
         public bool Composite { get; init; }
 
-        public int Steps { get; init; } = 28;
+        public int? Steps { get; init; }
 
         public string Size { get; init; } = "auto";
 
