@@ -93,23 +93,7 @@ internal static class QwenImageVaeBlocks
         var q = g.Slice(qkv, -1, 0, c, scope.Name("q.view"));                               // [B, HW, C] views
         var k = g.Slice(qkv, -1, c, c, scope.Name("k.view"));
         var v = g.Slice(qkv, -1, 2 * c, c, scope.Name("v.view"));
-        Node a;
-        if (matMulAttention)
-        {
-            // The scale goes on q ([B, HW, C]) rather than on the scores, so only two [B, HW, HW] tensors are ever live.
-            var qs = g.Scale(q, 1f / MathF.Sqrt(c), 0f, scope.Name("q.scale"));              // [B, HW, C]
-            var scores = g.MatMul(qs, k, transposeB: true, scope.Name("scores"));             // [B, HW, HW]
-            var p = g.Softmax(scores, scope.Name("probs"));                                 // [B, HW, HW]
-            a = g.MatMul(p, v, name: scope.Name("attention"));                              // [B, HW, C]
-        }
-        else
-        {
-            q = g.Reshape(q, new(b, 1, hw, c), scope.Name("q"));                            // [B, 1, HW, C]
-            k = g.Reshape(k, new(b, 1, hw, c), scope.Name("k"));
-            v = g.Reshape(v, new(b, 1, hw, c), scope.Name("v"));
-            a = g.Attention(q, k, v, 1f / MathF.Sqrt(c), name: scope.Name("attention"));    // [B, 1, HW, C]
-            a = g.Reshape(a, new(b, hw, c), scope.Name("attention.merge"));                 // [B, HW, C]
-        }
+        var a = VaeBlocks.SingleHeadAttention(scope, q, k, v, matMulAttention);            // [B, HW, C]
         a = Pointwise(scope, "proj", a, c);                                                  // [B, HW, C]
         a = g.Reshape(a, new(b, h, w, c), scope.Name("proj.view"));                         // [B, H, W, C]
         a = g.Permute(a, [0, 3, 1, 2], scope.Name("proj.channels_first"));                  // [B, C, H, W] view

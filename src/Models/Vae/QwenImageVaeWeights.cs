@@ -19,6 +19,7 @@ namespace Locus.Models.Vae;
 public sealed class QwenImageVaeWeights : IWeightCatalog, IWeightProvider, IDisposable
 {
     private readonly WeightStore _store;
+    private readonly WeightStoreCatalog _stored;
     private readonly bool _ownsStore;
     private readonly Dictionary<IBackend, Dictionary<(string, DType), BoundTensor>> _bound = new(ReferenceEqualityComparer.Instance);
     private readonly object _gate = new();
@@ -29,6 +30,7 @@ public sealed class QwenImageVaeWeights : IWeightCatalog, IWeightProvider, IDisp
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
+        _stored = new WeightStoreCatalog(store);
         _ownsStore = ownsStore;
     }
 
@@ -43,9 +45,7 @@ public sealed class QwenImageVaeWeights : IWeightCatalog, IWeightProvider, IDisp
     public string Source => _store.Path;
 
     /// <inheritdoc/>
-    public IEnumerable<string> Keys => _store.Keys
-        .Where(k => k.StartsWith(_store.KeyPrefix, StringComparison.Ordinal))
-        .Select(k => k[_store.KeyPrefix.Length..]);
+    public IEnumerable<string> Keys => _stored.Keys;
 
     /// <summary>Dtype and T = 1 shape of <paramref name="key"/> (5-D tensors drop their temporal axis).</summary>
     public bool TryGetInfo(string key, out DType dtype, out Shape shape)
@@ -63,16 +63,7 @@ public sealed class QwenImageVaeWeights : IWeightCatalog, IWeightProvider, IDisp
     public bool TryGetStoredShape(string key, out DType dtype, out Shape shape)
     {
         ArgumentNullException.ThrowIfNull(key);
-        string full = _store.KeyPrefix + key;
-        if (!_store.Contains(full))
-        {
-            dtype = default;
-            shape = default;
-            return false;
-        }
-        dtype = _store.DTypeOf(full);
-        shape = _store.ShapeOf(full);
-        return true;
+        return _stored.TryGetInfo(key, out dtype, out shape);
     }
 
     /// <summary>Binds <paramref name="weight"/>: the last temporal tap of a 5-D tensor, else the stored tensor.</summary>

@@ -100,25 +100,33 @@ internal static class VaeBlocks
         var q = Projection(scope, "to_q", t, c);                                 // [B, HW, C]
         var k = Projection(scope, "to_k", t, c);
         var v = Projection(scope, "to_v", t, c);
-        Node a;
-        if (matMulAttention)
-        {
-            var qs = g.Scale(q, 1f / MathF.Sqrt(c), 0f, scope.Name("q.scale"));   // [B, HW, C]; scale q, not the HW² scores
-            var scores = g.MatMul(qs, k, transposeB: true, scope.Name("scores"));  // [B, HW, HW]
-            a = g.MatMul(g.Softmax(scores, scope.Name("probs")), v, name: scope.Name("attention")); // [B, HW, C]
-        }
-        else
-        {
-            q = g.Reshape(q, new(b, 1, hw, c), scope.Name("q_heads"));          // [B, 1, HW, C]
-            k = g.Reshape(k, new(b, 1, hw, c), scope.Name("k_heads"));
-            v = g.Reshape(v, new(b, 1, hw, c), scope.Name("v_heads"));
-            a = g.Attention(q, k, v, 1f / MathF.Sqrt(c), name: scope.Name("attention")); // [B, 1, HW, C]
-            a = g.Reshape(a, new(b, hw, c), scope.Name("attention.merge"));     // [B, HW, C]
-        }
+        var a = SingleHeadAttention(scope, q, k, v, matMulAttention);            // [B, HW, C]
         a = Projection(scope, "to_out.0", a, c);                                 // [B, HW, C]; to_out.1 is Dropout
         a = g.Permute(a, [0, 2, 1], scope.Name("to_out.transpose"));            // [B, C, HW]
         a = g.Reshape(a, x.Shape, scope.Name("to_out.view"));                   // [B, C, H, W]
         return g.Add(a, x, scope.Prefix);                                        // residual, rescale_output_factor 1
+    }
+
+    /// <summary>
+    /// softmax(q·kᵀ/√C)·v for one head, q, k, v [B, HW, C] (views allowed) → [B, HW, C]: the fused Attention op, or with
+    /// <paramref name="matMul"/> MatMul → Softmax → MatMul ([B, HW, HW] scores; the scale goes on q, so only two such
+    /// tensors are ever live) for backends whose fused kernel caps the head dim below C. Shared by both VAEs.
+    /// </summary>
+    public static Node SingleHeadAttention(WeightScope scope, Node q, Node k, Node v, bool matMul)
+    {
+        var g = scope.Graph;
+        int b = q.Shape[0], hw = q.Shape[1], c = q.Shape[2];
+        if (matMul)
+        {
+            var qs = g.Scale(q, 1f / MathF.Sqrt(c), 0f, scope.Name("q.scale"));                 // [B, HW, C]
+            var scores = g.MatMul(qs, k, transposeB: true, scope.Name("scores"));                // [B, HW, HW]
+            return g.MatMul(g.Softmax(scores, scope.Name("probs")), v, name: scope.Name("attention")); // [B, HW, C]
+        }
+        q = g.Reshape(q, new(b, 1, hw, c), scope.Name("q_heads"));                               // [B, 1, HW, C]
+        k = g.Reshape(k, new(b, 1, hw, c), scope.Name("k_heads"));
+        v = g.Reshape(v, new(b, 1, hw, c), scope.Name("v_heads"));
+        var a = g.Attention(q, k, v, 1f / MathF.Sqrt(c), name: scope.Name("attention"));         // [B, 1, HW, C]
+        return g.Reshape(a, new(b, hw, c), scope.Name("attention.merge"));                       // [B, HW, C]
     }
 
     /// <summary>Linear [C, C] + bias; a legacy [C, C, 1, 1] (1×1 conv) weight is viewed as [C, C].</summary>
