@@ -206,16 +206,7 @@ public sealed class AdapterBenchSession : IDisposable
     private static Dictionary<string, HostTensor> PreludeInputs(RegionAdapterConfig config, int grid, int text)
     {
         var rng = new Random(11);
-        HostTensor Noise(params int[] dims)
-        {
-            var shape = new Shape(dims);
-            var v = new float[shape.ElementCount];
-            for (int i = 0; i < v.Length; i++)
-            {
-                v[i] = (float)(rng.NextDouble() * 2 - 1);
-            }
-            return HostTensor.FromFloats(shape, v);
-        }
+        HostTensor Noise(params int[] dims) => ModelBench.UniformNoise(rng, dims);
         var mask = new float[grid * grid];
         for (int y = grid / 4; y < grid - (grid / 4); y++)
         {

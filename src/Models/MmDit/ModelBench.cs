@@ -140,16 +140,7 @@ public static class ModelBench
         ArgumentNullException.ThrowIfNull(weights);
         int grid = setup.Grid, nt = grid * grid;
         var rng = new Random(7);
-        HostTensor Noise(params int[] dims)
-        {
-            var shape = new Shape(dims);
-            var v = new float[shape.ElementCount];
-            for (int i = 0; i < v.Length; i++)
-            {
-                v[i] = (float)(rng.NextDouble() * 2 - 1);
-            }
-            return HostTensor.FromFloats(shape, v);
-        }
+        HostTensor Noise(params int[] dims) => UniformNoise(rng, dims);
         var inputs = new Dictionary<string, HostTensor>(StringComparer.Ordinal);
         var g = new GraphBuilder();
         Node output;
@@ -197,4 +188,16 @@ public static class ModelBench
 
     /// <summary>(16, 56, 56) at head dim 128, else the same split rounded to even dims.</summary>
     private static int[] Axes(int headDim) => Detect.DefaultAxes(headDim);
+
+    /// <summary>Benchmark inputs: values uniform in [−1, 1) from <paramref name="rng"/>, f32 of shape <paramref name="dims"/>.</summary>
+    internal static HostTensor UniformNoise(Random rng, params int[] dims)
+    {
+        var shape = new Shape(dims);
+        var v = new float[shape.ElementCount];
+        for (int i = 0; i < v.Length; i++)
+        {
+            v[i] = (float)(rng.NextDouble() * 2 - 1);
+        }
+        return HostTensor.FromFloats(shape, v);
+    }
 }
