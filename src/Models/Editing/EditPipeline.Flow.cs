@@ -88,6 +88,20 @@ public sealed partial class EditPipeline
         var hidden = HostTensor.FromFloats(new Shape(1, 2 * nt, c4), new float[2 * nt * c4]);            // [1, nt + nr, 4C]
         var maps = captureOptions is null ? null : new MapAccumulator();
         AttentionMaskResult? derived = null;
+        var maskValues = tokenMask?.ToFloatArray();
+        Dictionary<string, HostTensor>[]? mainInputs = null;                          // per text condition, once the mask is known
+        void DeriveAttentionMask(bool withAdapter)
+        {
+            var maskClock = Stopwatch.StartNew();
+            derived = AttentionMaskBuilder.Build(_backend, maps!.TextOnly!, maps.TargetTarget!, request.Mask.Tokens!, gh, gw, capture!.Mask);
+            tokenMask = derived.Mask;
+            maskValues = tokenMask.ToFloatArray();
+            if (withAdapter && binding is not null)
+            {
+                adapter = RunAdapterPrelude(embeds, tokenMask, x0, gh, gw, ct);
+            }
+            maskTime += maskClock.Elapsed;
+        }
         var stepClock = Stopwatch.StartNew();
         for (int i = 0; i < schedule.StepCount; i++)
         {
@@ -96,15 +110,8 @@ public sealed partial class EditPipeline
             if (!capturing && i == captureSteps && attentionMask)
             {
                 // Localisation is over: the attention-derived mask, then the adapter prelude with it.
-                var maskClock = Stopwatch.StartNew();
                 progress?.Report(new EditProgress(i, schedule.StepCount, stepClock.Elapsed) { Stage = EditStage.Mask });
-                derived = AttentionMaskBuilder.Build(_backend, maps!.TextOnly!, maps.TargetTarget!, request.Mask.Tokens!, gh, gw, capture!.Mask);
-                tokenMask = derived.Mask;
-                if (binding is not null)
-                {
-                    adapter = RunAdapterPrelude(embeds, tokenMask, x0, gh, gw, ct);
-                }
-                maskTime += maskClock.Elapsed;
+                DeriveAttentionMask(withAdapter: true);
             }
             var hs = hidden.AsSpan<float>();
             x.CopyTo(hs);
@@ -120,31 +127,27 @@ public sealed partial class EditPipeline
             }
             else
             {
-                var mainInputs = MainInputs(inputs[0], main[0], adapter, bias, tokenMask);
-                v = Velocity(Session(main[0]), mainInputs, stepInputs, nt * c4, ct);
+                mainInputs ??= [.. inputs.Select((text, c) => MainInputs(text, main[c], adapter, bias, tokenMask))];
+                v = Velocity(Session(main[0]), mainInputs[0], stepInputs, nt * c4, ct);
             }
             if (trueCfg)
             {
-                var negInputs = MainInputs(inputs[1], main[1], capturing ? null : adapter, capturing ? null : bias, tokenMask);
+                // During capture the negative pass runs without adapter and region bias, like the positive one.
                 var negSpec = capturing ? main[1] with { Adapter = null, RegionBias = null } : main[1];
-                var vNeg = Velocity(Session(negSpec), negInputs, stepInputs, nt * c4, ct);
+                var vNeg = Velocity(Session(negSpec), capturing ? inputs[1] : mainInputs![1], stepInputs, nt * c4, ct);
                 TrueCfg.Combine(v, vNeg, cfgScale, c4, _model.NormRescaleCfg);
             }
             schedule.Step(i, x, v, x);
             CheckFinite(x, i + 1, schedule.StepCount);
-            if (request.Blend is not null && tokenMask is not null)
+            if (request.Blend is not null && maskValues is not null)
             {
-                EditMasks.Blend(x, x0Values, noise, tokenMask.ToFloatArray(), schedule.Sigmas[i + 1], last: i == schedule.StepCount - 1);
+                EditMasks.Blend(x, x0Values, noise, maskValues, schedule.Sigmas[i + 1], last: i == schedule.StepCount - 1);
             }
             progress?.Report(new EditProgress(i + 1, schedule.StepCount, stepClock.Elapsed));
         }
         if (attentionMask && derived is null)
         {
-            // Every step captured: the mask still serves the composite and the result.
-            var maskClock = Stopwatch.StartNew();
-            derived = AttentionMaskBuilder.Build(_backend, maps!.TextOnly!, maps.TargetTarget!, request.Mask.Tokens!, gh, gw, capture!.Mask);
-            tokenMask = derived.Mask;
-            maskTime += maskClock.Elapsed;
+            DeriveAttentionMask(withAdapter: false);                                  // every step captured: the mask still serves the composite
         }
         var steps = clock.Elapsed - prepare - encode - maskTime;
 
