@@ -53,7 +53,7 @@ public sealed class EditCommandTests : IDisposable
 
     [Theory]
     [InlineData("--steps", "0", "error: --steps must be ≥ 1, got 0")]
-    [InlineData("--device", "tpu", "error: --device must be cpu or cuda, got 'tpu'")]
+    [InlineData("--device", "tpu", "error: --device 'tpu' is not one of cpu, cuda, auto, reference or cuda:N")]
     [InlineData("--grag", "1", "error: --grag must be two numbers LAMBDA,DELTA, got '1'")]
     [InlineData("--predict-mask", null, "error: --predict-mask needs --adapter DIR")]
     [InlineData("--true-cfg", "-1", "error: --true-cfg must be a finite number ≥ 0, got -1")]

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Locus.Engine.Tensors;
+using Locus.Kernels;
 using Locus.Models.Editing;
 
 namespace Locus.Cli.Commands;
@@ -21,7 +22,7 @@ public static class EditBenchCommand
         var mask = new Option<string>("--mask-source") { Description = "none, user (an ellipse) or attention", DefaultValueFactory = _ => "none" };
         var blend = new Option<bool>("--blend") { Description = "FlowBlend with the mask" };
         var grag = new Option<string?>("--grag") { Description = "GRAG LAMBDA,DELTA" };
-        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cuda" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cuda" };
         var dtype = new Option<string>("--dtype") { Description = "f32 or bf16 (default bf16 on cuda, f32 on cpu)" };
         var command = new Command("edit", "End-to-end edit seconds per stage (encode, mask, steps, decode) of a random-weight Kontext- or Qwen-Image-Edit-shaped model.")
         {
@@ -30,12 +31,9 @@ public static class EditBenchCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             string dev = parse.GetValue(device)!;
-            if (dev is not ("cpu" or "cuda"))
-            {
-                throw new ArgumentException($"--device must be cpu or cuda, got '{dev}'");
-            }
-            string dt = parse.GetValue(dtype) ?? (dev == "cuda" ? "bf16" : "f32");
-            if (dt is not ("f32" or "bf16"))
+            BackendFactory.ValidateName(dev, "--device");
+            string? dt = parse.GetValue(dtype);
+            if (dt is not (null or "f32" or "bf16"))
             {
                 throw new ArgumentException($"--dtype must be f32 or bf16, got '{dt}'");
             }
@@ -52,8 +50,8 @@ public static class EditBenchCommand
             }
             var setup = new EditBench.Setup(parse.GetValue(size), parse.GetValue(steps), parse.GetValue(blocks), parse.GetValue(heads), parse.GetValue(text),
                 parse.GetValue(mask)!, parse.GetValue(blend), g, parse.GetValue(vaeWidth), parse.GetValue(arch)!, parse.GetValue(trueCfg));
-            using var backend = EditCommand.CreateBackend(dev);
-            EditBench.Run(setup, backend, dt == "bf16" ? DType.BF16 : DType.F32, parse.InvocationConfiguration.Output);
+            using var backend = BackendFactory.Open(dev, "--device");
+            EditBench.Run(setup, backend, dt switch { "bf16" => DType.BF16, "f32" => DType.F32, _ => backend.PreferredActivationType }, parse.InvocationConfiguration.Output);
             return 0;
         }, parse.InvocationConfiguration.Error));
         return command;

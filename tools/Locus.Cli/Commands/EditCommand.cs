@@ -3,6 +3,7 @@ using System.Globalization;
 using Locus.Engine.Backends;
 using Locus.Engine.IO.Images;
 using Locus.Engine.Tensors;
+using Locus.Kernels;
 using Locus.Kernels.Cpu;
 using Locus.Models.Editing;
 
@@ -45,7 +46,7 @@ public static partial class EditCommand
         var steps = new Option<int?>("--steps") { Description = "Denoising steps (default: the model's, 28 Kontext, 50 Qwen-Image-Edit)" };
         var guidance = new Option<float>("--guidance") { Description = "Kontext distilled guidance scale", DefaultValueFactory = _ => 3.5f };
         var seed = new Option<long>("--seed") { Description = "Noise seed", DefaultValueFactory = _ => 0 };
-        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto (CUDA when usable, else the CPU)", DefaultValueFactory = _ => "cpu" };
         var saveMask = new Option<string?>("--save-mask") { Description = "Write the mask used (PNG, image size)" };
         var saveMaps = new Option<string?>("--save-maps") { Description = "Write the captured attention maps to DIR as PNG heat maps over the image" };
         var command = new Command("edit", "Edit an image with a FLUX.1-Kontext model folder (optionally a region adapter) and precomputed prompt embeddings.")
@@ -137,10 +138,7 @@ public static partial class EditCommand
         {
             throw new ArgumentException("--region-bias needs a mask source (--mask, --predict-mask or --attention-mask)");
         }
-        if (a.Device is not ("cpu" or "cuda"))
-        {
-            throw new ArgumentException($"--device must be cpu or cuda, got '{a.Device}'");
-        }
+        BackendFactory.ValidateName(a.Device, "--device");
         if (a.Steps < 1)
         {
             throw new ArgumentException($"--steps must be ≥ 1, got {a.Steps}");
@@ -184,8 +182,8 @@ public static partial class EditCommand
             Composite = a.Composite,
             Grag = a.Grag is null ? null : ParseGrag(a.Grag),
         };
-        using var backend = CreateBackend(a.Device);
-        using var pipeline = EditPipeline.Open(a.Model, backend, a.Device == "cuda" ? DType.BF16 : DType.F32, a.Adapter);
+        using var backend = BackendFactory.Open(a.Device, "--device");
+        using var pipeline = EditPipeline.Open(a.Model, backend, backend.PreferredActivationType, a.Adapter);
         var progress = new ProgressWriter(output, ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected);
         var result = pipeline.Edit(request, progress, cancellationToken);
         progress.Finish();
@@ -204,18 +202,6 @@ public static partial class EditCommand
         return 0;
     }
 
-    internal static IBackend CreateBackend(string device)
-    {
-        if (device == "cpu")
-        {
-            return new CpuBackend();
-        }
-        if (!Kernels.Cuda.CudaBackend.IsAvailable(out string reason))
-        {
-            throw new NotSupportedException($"--device cuda: {reason}");
-        }
-        return new Kernels.Cuda.CudaBackend();
-    }
 
     /// <summary>The parsed arguments of <c>locus edit</c>.</summary>
     public sealed record EditArguments(string Model, string Image, string Embeds, string Out)

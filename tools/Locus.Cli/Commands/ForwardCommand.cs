@@ -6,6 +6,7 @@ using Locus.Engine.Graph;
 using Locus.Engine.IO;
 using Locus.Engine.IO.Safetensors;
 using Locus.Engine.Tensors;
+using Locus.Kernels;
 using Locus.Kernels.Cpu;
 using Locus.Models.Common;
 using Locus.Models.MmDit;
@@ -25,7 +26,7 @@ public static class ForwardCommand
         var config = new Option<string?>("--config") { Description = "diffusers config.json (or a fixture CASE.json); default: config.json next to the weights, else detected from the weights" };
         var inputs = new Option<string>("--inputs") { Description = "safetensors with the forward inputs (hidden_states, encoder_hidden_states, timestep, … / image / decoder_input_latent)", Required = true };
         var output = new Option<string>("--out") { Description = "safetensors to write (sample [+ sample_zero_cond_t] / latent_dist_mean / decoded)", Required = true };
-        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto (CUDA when usable, else the CPU)", DefaultValueFactory = _ => "cpu" };
         var dtype = new Option<string?>("--dtype") { Description = "activation dtype f32 or bf16 (default f32 on cpu, bf16 on cuda)" };
         var imgShapes = new Option<string?>("--img-shapes") { Description = "Qwen image shapes in packed tokens, target first: FxHxW,FxHxW (default: two equal square grids)" };
         var grag = new Option<string?>("--grag") { Description = "GRAG on the reference keys: LAMBDA,DELTA" };
@@ -65,13 +66,10 @@ public static class ForwardCommand
         {
             throw new ArgumentException($"--inputs: '{r.Inputs}' does not exist");
         }
-        var device = r.Device switch
+        BackendFactory.ValidateName(r.Device, "--device");
+        DType? requestedDType = r.DType switch
         {
-            "cpu" or "cuda" => r.Device,
-            _ => throw new ArgumentException($"--device must be cpu or cuda, got '{r.Device}'"),
-        };
-        var dtype = (r.DType ?? (device == "cuda" ? "bf16" : "f32")) switch
-        {
+            null => null,
             "f32" => DType.F32,
             "bf16" => DType.BF16,
             var other => throw new ArgumentException($"--dtype must be f32 or bf16, got '{other}'"),
@@ -85,7 +83,8 @@ public static class ForwardCommand
         using var store = WeightStore.Open(r.Model);
         var catalog = new WeightStoreCatalog(store);
         var (kind, configJson, configSource) = Identify(r, catalog);
-        using var backend = CreateBackend(device);
+        using var backend = BackendFactory.Open(r.Device, "--device");
+        DType dtype = requestedDType ?? backend.PreferredActivationType;
         var outputs = kind switch
         {
             "flux" => ForwardRunner.Flux(configJson is null ? FluxTransformerConfig.DetectFromWeights(catalog) : FluxTransformerConfig.FromJsonText(configJson, configSource),
@@ -98,18 +97,6 @@ public static class ForwardCommand
         return outputs.Keys.ToArray();
     }
 
-    private static IBackend CreateBackend(string device)
-    {
-        if (device == "cpu")
-        {
-            return new CpuBackend();
-        }
-        if (!Kernels.Cuda.CudaBackend.IsAvailable(out string reason))
-        {
-            throw new NotSupportedException($"--device cuda: {reason}");
-        }
-        return new Kernels.Cuda.CudaBackend();
-    }
 
     /// <summary>(kind, config JSON text or null, source) from --config, config.json beside the weights, or the weight names.</summary>
     private static (string Kind, string? Json, string Source) Identify(ForwardRequest r, IWeightCatalog catalog)

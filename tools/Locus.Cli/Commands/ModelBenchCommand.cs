@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Locus.Engine.Backends;
 using Locus.Engine.Tensors;
+using Locus.Kernels;
 using Locus.Kernels.Cpu;
 using Locus.Models.MmDit;
 
@@ -16,7 +17,7 @@ public static class ModelBenchCommand
     public static Command Create()
     {
         var arch = new Option<string>("--arch") { Description = "flux-kontext-dev or qwen-image-edit", Required = true };
-        var device = new Option<string>("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cuda" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cuda" };
         var blocks = new Option<int?>("--blocks") { Description = "Flux: double blocks (single = 2×); Qwen: blocks (default: all)" };
         var steps = new Option<int>("--steps") { Description = "Timed steps after one warm-up", DefaultValueFactory = _ => 3 };
         var grid = new Option<int>("--grid") { Description = "Packed target/reference grid side (64 = 4096 tokens each)", DefaultValueFactory = _ => 64 };
@@ -35,19 +36,14 @@ public static class ModelBenchCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             int? adapted = AdapterOptions(parse.GetValue(adapter), parse.GetValue(adapterBlocks), parse.GetValue(profileHost));
-            string dev = parse.GetValue(device)!;
-            if (dev is not ("cpu" or "cuda"))
+            using IBackend backend = BackendFactory.Open(parse.GetValue(device)!, "--device");
+            var dt = parse.GetValue(dtype) switch
             {
-                throw new ArgumentException($"--device must be cpu or cuda, got '{dev}'");
-            }
-            var dt = (parse.GetValue(dtype) ?? (dev == "cuda" ? "bf16" : "f32")) switch
-            {
+                null => backend.PreferredActivationType,
                 "f32" => DType.F32,
                 "bf16" => DType.BF16,
                 var other => throw new ArgumentException($"--dtype must be f32 or bf16, got '{other}'"),
             };
-            using IBackend backend = dev == "cpu" ? new CpuBackend()
-                : Kernels.Cuda.CudaBackend.IsAvailable(out string reason) ? new Kernels.Cuda.CudaBackend() : throw new NotSupportedException("--device cuda: " + reason);
             var setup = new ModelBenchSetup(parse.GetValue(arch)!, parse.GetValue(blocks), parse.GetValue(grid), parse.GetValue(text), parse.GetValue(heads));
             if (parse.GetValue(grag) is { } gragText)
             {
