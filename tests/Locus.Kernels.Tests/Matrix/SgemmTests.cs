@@ -113,38 +113,8 @@ public sealed class SgemmTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Sgemm.MaxThreads = 0);
     }
 
-    private static float[] Random(Random rng, int count) =>
-        Enumerable.Range(0, count).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+    private static float[] Random(Random rng, int count) => SgemmOracle.Random(rng, count);
 
-    /// <summary>|c − (A·B + β·c0)| ≤ 2·K·ε·(Σ|a||b| + |β·c0|) + tiny, with the product evaluated in double.</summary>
-    private static void AssertClose(int m, int n, int k, float[] a, int lda, Func<int, int, float> b,
-        float[] c, int ldc, float beta, float[]? c0)
-    {
-        double eps = Math.Pow(2, -23);
-        double err2 = 0, ref2 = 0;
-        for (int i = 0; i < m; i++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                double exact = 0, abs = 0;
-                for (int p = 0; p < k; p++)
-                {
-                    double t = (double)a[i * lda + p] * b(p, j);
-                    exact += t;
-                    abs += Math.Abs(t);
-                }
-                if (c0 is not null)
-                {
-                    exact += beta * (double)c0[i * ldc + j];
-                    abs += Math.Abs(beta * (double)c0[i * ldc + j]);
-                }
-                double got = c[i * ldc + j];
-                double bound = 2 * (k + 2) * eps * abs + 1e-30;
-                Assert.True(Math.Abs(got - exact) <= bound, $"c[{i},{j}] = {got}, exact {exact}, |Δ| {Math.Abs(got - exact):E3} > {bound:E3}");
-                err2 += (got - exact) * (got - exact);
-                ref2 += exact * exact;
-            }
-        }
-        Assert.True(err2 <= 1e-12 * Math.Max(ref2, 1e-30), $"nmse {err2 / ref2:E3}");
-    }
+    private static void AssertClose(int m, int n, int k, float[] a, int lda, Func<int, int, float> b, float[] c, int ldc, float beta, float[]? c0) =>
+        SgemmOracle.AssertClose(m, n, k, a, lda, b, c, ldc, beta, c0);
 }

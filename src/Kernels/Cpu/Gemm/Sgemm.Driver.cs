@@ -1,6 +1,3 @@
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-
 namespace Locus.Kernels.Cpu.Gemm;
 
 public static partial class Sgemm
@@ -10,12 +7,6 @@ public static partial class Sgemm
 
     /// <summary>Below this many flops (2·m·n·k) one thread does the whole product.</summary>
     private const long ParallelFlops = 1L << 22;
-
-    private static readonly bool Use512 = Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
-    private static readonly bool Use256 = !Use512 && Vector256.IsHardwareAccelerated && Fma.IsSupported && Avx2.IsSupported;
-    private static readonly int Mr = Use512 ? 8 : 6;
-    private static readonly int Nr = Use512 ? 32 : 16;
-    private static readonly int Mc = Use512 ? 128 : 120;
 
     [ThreadStatic]
     private static float[]? t_aPack;
@@ -44,9 +35,33 @@ public static partial class Sgemm
         {
             return;
         }
+        switch (ActiveKernel)
+        {
+            case SgemmKernel.Avx512:
+                Run<Kernel512>(m, n, k, a, lda, b, ldb, kind, c, ldc);
+                break;
+            case SgemmKernel.Avx2:
+                Run<Kernel256>(m, n, k, a, lda, b, ldb, kind, c, ldc);
+                break;
+            case SgemmKernel.Vector128:
+                Run<Kernel128>(m, n, k, a, lda, b, ldb, kind, c, ldc);
+                break;
+            default:
+                Run<KernelScalar>(m, n, k, a, lda, b, ldb, kind, c, ldc);
+                break;
+        }
+    }
+
+    /// <summary>The blocked product C += A·B for one micro-kernel; a struct type argument makes MR/NR/MC JIT constants.</summary>
+    // SAFETY: as Run above; C is already scaled by β and m, n, k > 0.
+    private static unsafe void Run<TKernel>(int m, int n, int k, float* a, int lda, nint b, int ldb, BKind kind, float* c, int ldc)
+        where TKernel : struct, IMicroKernel
+    {
+        // a [m, k], b [k, n] | [n, k] → c [m, n] (accumulated)
+        // MR/NR/MC are read as TKernel.* everywhere (also inside the lambdas) so that they stay JIT constants.
         int threads = 2L * m * n * k < ParallelFlops ? 1 : Math.Max(1, Math.Min(s_maxThreads, Environment.ProcessorCount));
         int kcMax = Math.Min(Kc, k);
-        int ncMax = Math.Min(Nc, RoundUp(n, Nr));
+        int ncMax = Math.Min(Nc, RoundUp(n, TKernel.Nr));
         float[] bPack = Rent(ref t_bPack, (long)kcMax * ncMax);
         nint an = (nint)a, cn = (nint)c;
         fixed (float* bpFixed = bPack)
@@ -55,60 +70,44 @@ public static partial class Sgemm
             for (int jc = 0; jc < n; jc += Nc)
             {
                 int nc = Math.Min(Nc, n - jc);
-                int panels = (nc + Nr - 1) / Nr;
+                int panels = (nc + TKernel.Nr - 1) / TKernel.Nr;
                 for (int pc = 0; pc < k; pc += Kc)
                 {
                     int kc = Math.Min(Kc, k - pc);
                     int jc0 = jc, pc0 = pc;
-                    For(panels, threads, jp => PackB(kind, b, ldb, pc0, kc, jc0 + jp * Nr, Math.Min(Nr, nc - jp * Nr), (float*)bp + (long)jp * Nr * kc));
-                    int icBlocks = (m + Mc - 1) / Mc;
+                    For(panels, threads, jp => PackB<TKernel>(kind, b, ldb, pc0, kc, jc0 + jp * TKernel.Nr, Math.Min(TKernel.Nr, nc - jp * TKernel.Nr),
+                        (float*)bp + (long)jp * TKernel.Nr * kc));
+                    int icBlocks = (m + TKernel.Mc - 1) / TKernel.Mc;
                     int chunks = threads == 1 ? 1 : Math.Clamp((2 * threads + icBlocks - 1) / icBlocks, 1, panels);
                     int perChunk = (panels + chunks - 1) / chunks;
                     For(icBlocks * chunks, threads, t =>
                     {
-                        int ic = t / chunks * Mc;
-                        int mc = Math.Min(Mc, m - ic);
+                        int ic = t / chunks * TKernel.Mc;
+                        int mc = Math.Min(TKernel.Mc, m - ic);
                         int p0 = t % chunks * perChunk;
                         int p1 = Math.Min(panels, p0 + perChunk);
                         if (p0 >= p1)
                         {
                             return;
                         }
-                        float[] aPack = Rent(ref t_aPack, (long)Mc * Kc);
+                        float[] aPack = Rent(ref t_aPack, (long)RoundUp(TKernel.Mc, TKernel.Mr) * Kc);
                         fixed (float* ap = aPack)
                         {
-                            PackA((float*)an + (long)ic * lda + pc0, lda, mc, kc, ap);
+                            PackA<TKernel>((float*)an + (long)ic * lda + pc0, lda, mc, kc, ap);
                             for (int jp = p0; jp < p1; jp++)
                             {
-                                int nr = Math.Min(Nr, nc - jp * Nr);
-                                float* bPanel = (float*)bp + (long)jp * Nr * kc;
-                                float* cCol = (float*)cn + (long)ic * ldc + jc0 + jp * Nr;
-                                for (int ir = 0; ir < mc; ir += Mr)
+                                int nr = Math.Min(TKernel.Nr, nc - jp * TKernel.Nr);
+                                float* bPanel = (float*)bp + (long)jp * TKernel.Nr * kc;
+                                float* cCol = (float*)cn + (long)ic * ldc + jc0 + jp * TKernel.Nr;
+                                for (int ir = 0; ir < mc; ir += TKernel.Mr)
                                 {
-                                    MicroKernel(kc, ap + (long)ir * kc, bPanel, cCol + (long)ir * ldc, ldc, Math.Min(Mr, mc - ir), nr);
+                                    TKernel.Run(kc, ap + (long)ir * kc, bPanel, cCol + (long)ir * ldc, ldc, Math.Min(TKernel.Mr, mc - ir), nr);
                                 }
                             }
                         }
                     });
                 }
             }
-        }
-    }
-
-    // SAFETY: same contract as the generated kernels.
-    private static unsafe void MicroKernel(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr)
-    {
-        if (Use512)
-        {
-            Kernel512(kc, ap, bp, c, ldc, mr, nr);
-        }
-        else if (Use256)
-        {
-            Kernel256(kc, ap, bp, c, ldc, mr, nr);
-        }
-        else
-        {
-            KernelScalar(kc, ap, bp, c, ldc, mr, nr);
         }
     }
 

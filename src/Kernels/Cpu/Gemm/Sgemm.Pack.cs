@@ -4,9 +4,10 @@ public static partial class Sgemm
 {
     /// <summary>Packs A[mc, kc] (row stride lda) into MR-row panels [kc, MR], zero-padding the last panel.</summary>
     // SAFETY: a addresses mc rows of kc floats; ap holds RoundUp(mc, MR)·kc floats.
-    private static unsafe void PackA(float* a, int lda, int mc, int kc, float* ap)
+    private static unsafe void PackA<TKernel>(float* a, int lda, int mc, int kc, float* ap)
+        where TKernel : struct, IMicroKernel
     {
-        int mr = Mr;
+        int mr = TKernel.Mr;
         for (int ir = 0; ir < mc; ir += mr)
         {
             float* panel = ap + (long)ir * kc;
@@ -33,9 +34,10 @@ public static partial class Sgemm
 
     /// <summary>Packs columns [j0, j0 + nr) × rows [pc, pc + kc) of B into one panel [kc, NR], widening bf16/f16 and zero-padding.</summary>
     // SAFETY: b addresses the validated B matrix of the given kind; bp holds kc·NR floats.
-    private static unsafe void PackB(BKind kind, nint b, int ldb, int pc, int kc, int j0, int nr, float* bp)
+    private static unsafe void PackB<TKernel>(BKind kind, nint b, int ldb, int pc, int kc, int j0, int nr, float* bp)
+        where TKernel : struct, IMicroKernel
     {
-        int nrFull = Nr;
+        int nrFull = TKernel.Nr;
         if (kind == BKind.F32)
         {
             for (int p = 0; p < kc; p++)
@@ -84,40 +86,6 @@ public static partial class Sgemm
                         bp[(long)p * nrFull + j] = (float)hf[p];
                     }
                     break;
-            }
-        }
-    }
-
-    /// <summary>Portable micro-kernel for CPUs without FMA vectors.</summary>
-    // SAFETY: same contract as the vector kernels.
-    private static unsafe void KernelScalar(int kc, float* ap, float* bp, float* c, int ldc, int mr, int nr)
-    {
-        int mrFull = Mr, nrFull = Nr;
-        float* tile = stackalloc float[mrFull * nrFull];
-        new Span<float>(tile, mrFull * nrFull).Clear();
-        for (int p = 0; p < kc; p++)
-        {
-            for (int r = 0; r < mrFull; r++)
-            {
-                float av = ap[(long)p * mrFull + r];
-                for (int j = 0; j < nrFull; j++)
-                {
-                    tile[r * nrFull + j] = MathF.FusedMultiplyAdd(av, bp[(long)p * nrFull + j], tile[r * nrFull + j]);
-                }
-            }
-        }
-        AddTile(tile, nrFull, c, ldc, mr, nr);
-    }
-
-    /// <summary>C[mr, nr] += tile (row stride ld).</summary>
-    // SAFETY: tile holds mr rows of ld floats; c addresses mr × nr inside C.
-    private static unsafe void AddTile(float* tile, int ld, float* c, int ldc, int mr, int nr)
-    {
-        for (int r = 0; r < mr; r++)
-        {
-            for (int j = 0; j < nr; j++)
-            {
-                c[(long)r * ldc + j] += tile[r * ld + j];
             }
         }
     }

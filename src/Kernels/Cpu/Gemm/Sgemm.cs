@@ -4,8 +4,9 @@ namespace Locus.Kernels.Cpu.Gemm;
 
 /// <summary>
 /// Single-precision GEMM, row-major: C = A·B (or A·Bᵀ) + β·C. BLIS-style: B is packed into KC × NR panels and A into
-/// MR × KC panels, blocked by NC/KC/MC for the caches, and a register-tiled FMA micro-kernel (Vector512 MR=8 × NR=32
-/// where the CPU has AVX-512, otherwise Vector256 6 × 16) accumulates in f32. Threads split the MC × N tiles.
+/// MR × KC panels, blocked by NC/KC/MC for the caches, and a register-tiled FMA micro-kernel accumulates in f32: Vector512
+/// MR=8 × NR=32 where the CPU has AVX-512, else Vector256 6 × 16 with AVX2 + FMA, else portable Vector128 6 × 8 (ARM64
+/// NEON, x64 SSE/AVX), else a scalar 4 × 4 tile. Threads split the MC × N tiles.
 /// </summary>
 public static partial class Sgemm
 {
@@ -23,8 +24,8 @@ public static partial class Sgemm
         }
     }
 
-    /// <summary>Name of the micro-kernel in use, e.g. "avx512 8x32".</summary>
-    public static string KernelName => Use512 ? $"avx512 {Mr}x{Nr}" : Use256 ? $"avx2 {Mr}x{Nr}" : $"scalar {Mr}x{Nr}";
+    /// <summary>Name of the micro-kernel calls from this thread use: "avx512 8x32", "avx2 6x16", "v128 6x8" or "scalar 4x4".</summary>
+    public static string KernelName => Describe(ActiveKernel);
 
     /// <summary>
     /// C[m, n] = Σ_p A[i, p]·B[p, j] + β·C (B [k, n] with row stride <paramref name="ldb"/>), or with
