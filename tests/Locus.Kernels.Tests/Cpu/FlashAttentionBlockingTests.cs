@@ -10,13 +10,16 @@ namespace Locus.Kernels.Tests.CpuAttention;
 
 /// <summary>
 /// The CPU flash attention's blocking edges (query blocks of 128/64/32 rows, 32-row panels, 8-key groups, 256-key blocks,
-/// 32-channel value panels) on the Vector512 and the Vector256 kernels, against the reference backend (double accumulation).
+/// 32-channel value panels) at every vector width (Vector512, Vector256, Vector128: one generic kernel, 8 × 32, 4 × 16 and
+/// 8 × 8 micro-tiles), against the reference backend (double accumulation). A width the CPU does not support is skipped.
 /// </summary>
 public sealed class FlashAttentionBlockingTests
 {
-    public static TheoryData<bool, int, int, int, int, int, int> Shapes()
+    public static TheoryData<int> Widths() => [512, 256, 128];
+
+    public static TheoryData<int, int, int, int, int, int, int> Shapes()
     {
-        var data = new TheoryData<bool, int, int, int, int, int, int>();
+        var data = new TheoryData<int, int, int, int, int, int, int>();
         (int B, int H, int Nq, int Nk, int D, int Dv)[] shapes =
         [
             (1, 1, 1, 1, 16, 16),
@@ -30,11 +33,11 @@ public sealed class FlashAttentionBlockingTests
             (1, 1, 40, 70, 256, 256),
             (1, 2, 70, 90, 512, 512),
         ];
-        foreach (bool narrow in new[] { false, true })
+        foreach (int width in new[] { 512, 256, 128 })
         {
             foreach (var s in shapes)
             {
-                data.Add(narrow, s.B, s.H, s.Nq, s.Nk, s.D, s.Dv);
+                data.Add(width, s.B, s.H, s.Nq, s.Nk, s.D, s.Dv);
             }
         }
         return data;
@@ -42,7 +45,7 @@ public sealed class FlashAttentionBlockingTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void Attention_BlockEdgeShape_MatchesReference(bool narrow, int b, int h, int nq, int nk, int d, int dv)
+    public void Attention_BlockEdgeShape_MatchesReference(int width, int b, int h, int nq, int nk, int d, int dv)
     {
         var inputs = new Dictionary<string, float[]>
         {
@@ -56,13 +59,12 @@ public sealed class FlashAttentionBlockingTests
                 g.Input("v", DType.F32, new Shape(b, h, nk, dv)), 1f / MathF.Sqrt(d));
             return [att, g.Aux(att)];
         }
-        AssertMatches(narrow, Build, inputs);
+        AssertMatches(width, Build, inputs);
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Attention_AllOptionsAcrossKeyAndQueryBlocks_MatchesReference(bool narrow)
+    [MemberData(nameof(Widths))]
+    public void Attention_AllOptionsAcrossKeyAndQueryBlocks_MatchesReference(int width)
     {
         const int b = 2, h = 2, nq = 150, nk = 600, d = 64;
         var inputs = Inputs(21, b, h, nq, nk, d);
@@ -78,15 +80,17 @@ public sealed class FlashAttentionBlockingTests
                 float.NegativeInfinity, g.Input("region_rows", DType.F32, new Shape(b, nq)), g.Input("region_cols", DType.F32, new Shape(nk)));
             return [att, g.Aux(att)];
         }
-        AssertMatches(narrow, Build, inputs);
+        AssertMatches(width, Build, inputs);
     }
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)]
-    [InlineData(false, true)]
-    [InlineData(true, true)]
-    public void Attention_KeyMaskBiasAcrossKeyBlocks_MatchesReference(bool narrow, bool region)
+    [InlineData(512, false)]
+    [InlineData(256, false)]
+    [InlineData(128, false)]
+    [InlineData(512, true)]
+    [InlineData(256, true)]
+    [InlineData(128, true)]
+    public void Attention_KeyMaskBiasAcrossKeyBlocks_MatchesReference(int width, bool region)
     {
         // The model form of the options: a key-mask bias [B, 1, 1, Nk] (−∞ on padded keys; added by the QKᵀ kernels when it
         // is the only option, with the ragged last key group of 597 = 2·256 + 10·8 + 5 finished separately), optionally a region bias.
@@ -103,13 +107,12 @@ public sealed class FlashAttentionBlockingTests
                 region ? g.Input("region_cols", DType.F32, new Shape(nk)) : null);
             return [att, g.Aux(att)];
         }
-        AssertMatches(narrow, Build, inputs);
+        AssertMatches(width, Build, inputs);
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Attention_RowMaskedInWholeFirstKeyBlock_MatchesReferenceWithoutNaN(bool narrow)
+    [MemberData(nameof(Widths))]
+    public void Attention_RowMaskedInWholeFirstKeyBlock_MatchesReferenceWithoutNaN(int width)
     {
         // Rows 0, 7, 64 and 149 see −∞ on every key of the first 256-key block (and part of the second), finite keys after.
         const int nq = 150, nk = 520, d = 64;
@@ -120,21 +123,20 @@ public sealed class FlashAttentionBlockingTests
             Array.Fill(bias, float.NegativeInfinity, row * nk, 300);
         }
         inputs["bias"] = bias;
-        var outputs = AssertMatches(narrow, g => BuildWithBias(g, nq, nk, d), inputs);
+        var outputs = AssertMatches(width, g => BuildWithBias(g, nq, nk, d), inputs);
         Assert.DoesNotContain(outputs[0], float.IsNaN);
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Attention_RowWithEveryKeyMaskedInLaterQueryBlock_ThrowsTypedError(bool narrow)
+    [MemberData(nameof(Widths))]
+    public void Attention_RowWithEveryKeyMaskedInLaterQueryBlock_ThrowsTypedError(int width)
     {
         const int nq = 150, nk = 300, d = 16;
         var inputs = Inputs(41, 1, 1, nq, nk, d);
         var bias = new float[nq * nk];
         Array.Fill(bias, float.NegativeInfinity, 141 * nk, nk);
         inputs["bias"] = bias;
-        FlashAttention.ForceVector256 = narrow;
+        UseWidth(width);
         try
         {
             var ex = Assert.Throws<InvalidOperationException>(() => AttentionRunner.Run(new CpuBackend(), g => BuildWithBias(g, nq, nk, d), inputs));
@@ -143,15 +145,15 @@ public sealed class FlashAttentionBlockingTests
         }
         finally
         {
-            FlashAttention.ForceVector256 = false;
+            FlashAttention.ForcedWidth = 0;
         }
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Exp_PolynomialOnSoftmaxRange_WithinTwoUlpOfDoubleExpAndZeroBelowRange(bool wide)
+    [MemberData(nameof(Widths))]
+    public void Exp_PolynomialOnSoftmaxRange_WithinTwoUlpOfDoubleExpAndZeroBelowRange(int width)
     {
+        Assert.SkipUnless(FlashAttention.WidthSupported(width), $"Vector{width} is not supported on this CPU");
         // The softmax only evaluates e^x for x ≤ 0: a dense sweep of [−87.33, 0], the range edges, and values below it.
         var xs = new List<float> { 0f, -0f, -1e-30f, -1e-7f, -0.5f, -0.6931472f, -1f, -87.3365f, -87.33654f, -87.34f, -88f, -100f, -1e30f, float.NegativeInfinity };
         var rng = new Random(5);
@@ -160,7 +162,7 @@ public sealed class FlashAttentionBlockingTests
             xs.Add(-(float)(rng.NextDouble() * 87.3365));
         }
         float[] x = [.. xs], y = new float[x.Length];
-        FlashAttention.ExpForTests(x, y, wide);
+        FlashAttention.ExpForTests(x, y, width);
         for (int i = 0; i < x.Length; i++)
         {
             if (x[i] < -87.33654f)
@@ -172,6 +174,18 @@ public sealed class FlashAttentionBlockingTests
             double ulp = (double)MathF.BitIncrement((float)expected) - (float)expected;
             Assert.True(Math.Abs(y[i] - expected) <= 2 * ulp, $"e^{x[i]}: got {y[i]:R}, expected {expected:R} (ulp {ulp:E2})");
         }
+    }
+
+    [Theory]
+    [InlineData(64)]
+    [InlineData(1024)]
+    [InlineData(-1)]
+    public void ForcedWidth_NotAVectorWidth_ThrowsTypedErrorAndKeepsDefault(int width)
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => FlashAttention.ForcedWidth = width);
+        Assert.Contains("width", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, FlashAttention.ForcedWidth);
+        Assert.Throws<ArgumentOutOfRangeException>(() => FlashAttention.ExpForTests(new float[16], new float[16], width));
     }
 
     private static Node[] BuildWithBias(GraphBuilder g, int nq, int nk, int d)
@@ -188,18 +202,25 @@ public sealed class FlashAttentionBlockingTests
         ["v"] = AttentionRunner.Normal(seed + 2, (long)b * h * nk * d),
     };
 
-    /// <summary>Runs the graph on the CPU backend (narrow: Vector256 kernels) and the reference; out nmse &lt; 1e-10, lse nmse &lt; 1e-12.</summary>
-    private static float[][] AssertMatches(bool narrow, Func<GraphBuilder, Node[]> build, Dictionary<string, float[]> inputs)
+    /// <summary>Forces the kernels of <paramref name="width"/> bits in this async flow, or skips the test where the CPU lacks them.</summary>
+    private static void UseWidth(int width)
+    {
+        Assert.SkipUnless(FlashAttention.WidthSupported(width), $"Vector{width} is not supported on this CPU");
+        FlashAttention.ForcedWidth = width;
+    }
+
+    /// <summary>Runs the graph on the CPU backend (kernels of <paramref name="width"/> bits) and the reference; out nmse &lt; 1e-10, lse nmse &lt; 1e-12.</summary>
+    private static float[][] AssertMatches(int width, Func<GraphBuilder, Node[]> build, Dictionary<string, float[]> inputs)
     {
         float[][] cpu;
-        FlashAttention.ForceVector256 = narrow;
+        UseWidth(width);
         try
         {
             cpu = AttentionRunner.Run(new CpuBackend(), build, inputs);
         }
         finally
         {
-            FlashAttention.ForceVector256 = false;
+            FlashAttention.ForcedWidth = 0;
         }
         var reference = AttentionRunner.Run(new ReferenceBackend(), build, inputs);
         double outNmse = AttentionRunner.Nmse(cpu[0], reference[0]), lseNmse = AttentionRunner.Nmse(cpu[1], reference[1]);

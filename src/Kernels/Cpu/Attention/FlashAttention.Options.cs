@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using Locus.Kernels.Reference.Matrix;
 
 namespace Locus.Kernels.Cpu.Attention;
@@ -37,7 +36,10 @@ internal static unsafe partial class FlashAttention
     /// </summary>
     // SAFETY: st holds kb rows of ld floats (row stride lds), mg holds groups × ld floats, regionRow ld floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ApplyOptions(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* st, int lds, int ld, float* mg, float* regionRow, bool fused)
+    private static void ApplyOptions<TVec, TOps>(AttentionInputs o, int b, int h, int i0, int rows, int j0, int kb, float* st, int lds, int ld, float* mg, float* regionRow,
+        bool fused)
+        where TVec : unmanaged
+        where TOps : struct, ISimd<TVec>
     {
         // sᵀ [kb, ld]: element (key j, query row i) at st[j·lds + i]
         if (fused)
@@ -55,15 +57,14 @@ internal static unsafe partial class FlashAttention
             }
             float delta = o.Delta[gi], shift = o.Lambda[gi] - delta;
             float* off = mg + (long)gi * ld;
-            var dv = Vector256.Create(delta);
-            var sv = Vector256.Create(shift);
+            TVec dv = TOps.Splat(delta), sv = TOps.Splat(shift);
             for (int j = js; j < je; j++)
             {
                 float* row = st + (long)j * lds;
                 int i = rs;
-                for (; i + 8 <= re; i += 8)
+                for (; i + TOps.Count <= re; i += TOps.Count)
                 {
-                    (dv * Vector256.Load(row + i) + sv * Vector256.Load(off + i)).Store(row + i);
+                    TOps.Store(TOps.Fma(dv, TOps.Load(row + i), TOps.Mul(sv, TOps.Load(off + i))), row + i);
                 }
                 for (; i < re; i++)
                 {
@@ -79,7 +80,7 @@ internal static unsafe partial class FlashAttention
                 long at = o.BiasRow(b, h, i0) + j0;
                 for (int j = 0; j < kb; j++)
                 {
-                    AddInPlace(st + (long)j * lds, ld, Vector256.Create(bias[at + j]), null);
+                    AddInPlace<TVec, TOps>(st + (long)j * lds, ld, TOps.Splat(bias[at + j]), null);
                 }
             }
             else
@@ -103,19 +104,21 @@ internal static unsafe partial class FlashAttention
             {
                 if (cols[j0 + j] != 0f)
                 {
-                    AddInPlace(st + (long)j * lds, ld, default, regionRow);
+                    AddInPlace<TVec, TOps>(st + (long)j * lds, ld, default, regionRow);
                 }
             }
         }
     }
 
-    /// <summary>row[0..n) += value, or += add[0..n) when <paramref name="add"/> is given (n a multiple of 8).</summary>
+    /// <summary>row[0..n) += value, or += add[0..n) when <paramref name="add"/> is given (n a multiple of TOps.Count).</summary>
     // SAFETY: row (and add) hold n floats.
-    private static void AddInPlace(float* row, int n, Vector256<float> value, float* add)
+    private static void AddInPlace<TVec, TOps>(float* row, int n, TVec value, float* add)
+        where TVec : unmanaged
+        where TOps : struct, ISimd<TVec>
     {
-        for (int i = 0; i < n; i += 8)
+        for (int i = 0; i < n; i += TOps.Count)
         {
-            (Vector256.Load(row + i) + (add == null ? value : Vector256.Load(add + i))).Store(row + i);
+            TOps.Store(TOps.Add(TOps.Load(row + i), add == null ? value : TOps.Load(add + i)), row + i);
         }
     }
 }

@@ -1,249 +1,143 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace Locus.Kernels.Cpu.Attention;
 
-// Register-tiled micro-kernels (generated: one accumulator register per (row, half panel)).
+// The vector widths the kernels are written over once: ISimdVector<TSelf, T> is internal to the .NET 10 runtime, so the
+// kernels are generic over <TVec, TOps> instead, TOps a struct of static vector operations that the JIT inlines into each
+// (separately compiled) struct instantiation.
 internal static unsafe partial class FlashAttention
 {
-    /// <summary>sᵀ[r, 0..32) = Σ_c k[r, c]·qp[c, 0..32) + keyBias[r] + (colFlags[r] ≠ 0 ? regionRow[0..32) : 0) (each unless null) for the 8 key rows r (Vector512, 16 accumulators); colMax[0..32) ← max(colMax, maxᵣ sᵀ[r, ·]) unless null.</summary>
-    // SAFETY: k addresses 8 rows of d floats (row stride ldk), qp a packed panel of d × Nr floats, st 8 rows of Nr floats (row stride ldst), colMax null or Nr floats, keyBias null or 8 floats, regionRow null or Nr floats with colFlags 8 floats.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Qk512(float* k, nint ldk, float* qp, int d, float* st, nint ldst, float* colMax, float* keyBias, float* regionRow, float* colFlags)
+    private const MethodImplOptions Inline = MethodImplOptions.AggressiveInlining;
+
+    private static readonly AsyncLocal<int> s_forcedWidth = new();
+
+    /// <summary>
+    /// Test hook: 512, 256 or 128 makes attention in this async flow use the Vector512, Vector256 or Vector128 kernels
+    /// (<see cref="WidthSupported"/> must hold); 0 (the default) picks the widest accelerated one.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The width is not 0 or one this CPU supports.</exception>
+    internal static int ForcedWidth
     {
-        // k [8, d] · qp [d, 32] → st [8, 32]
-        float* k0 = k;
-        float* k1 = k0 + ldk;
-        float* k2 = k1 + ldk;
-        float* k3 = k2 + ldk;
-        float* k4 = k3 + ldk;
-        float* k5 = k4 + ldk;
-        float* k6 = k5 + ldk;
-        float* k7 = k6 + ldk;
-        Vector512<float> a0 = Vector512<float>.Zero, b0 = Vector512<float>.Zero;
-        Vector512<float> a1 = Vector512<float>.Zero, b1 = Vector512<float>.Zero;
-        Vector512<float> a2 = Vector512<float>.Zero, b2 = Vector512<float>.Zero;
-        Vector512<float> a3 = Vector512<float>.Zero, b3 = Vector512<float>.Zero;
-        Vector512<float> a4 = Vector512<float>.Zero, b4 = Vector512<float>.Zero;
-        Vector512<float> a5 = Vector512<float>.Zero, b5 = Vector512<float>.Zero;
-        Vector512<float> a6 = Vector512<float>.Zero, b6 = Vector512<float>.Zero;
-        Vector512<float> a7 = Vector512<float>.Zero, b7 = Vector512<float>.Zero;
-        for (nint c = 0; c < d; c++)
-        {
-            var q0 = Vector512.Load(qp);
-            var q1 = Vector512.Load(qp + 16);
-            qp += Nr;
-            var x0 = Vector512.Create(k0[c]);
-            a0 = Vector512.FusedMultiplyAdd(x0, q0, a0);
-            b0 = Vector512.FusedMultiplyAdd(x0, q1, b0);
-            var x1 = Vector512.Create(k1[c]);
-            a1 = Vector512.FusedMultiplyAdd(x1, q0, a1);
-            b1 = Vector512.FusedMultiplyAdd(x1, q1, b1);
-            var x2 = Vector512.Create(k2[c]);
-            a2 = Vector512.FusedMultiplyAdd(x2, q0, a2);
-            b2 = Vector512.FusedMultiplyAdd(x2, q1, b2);
-            var x3 = Vector512.Create(k3[c]);
-            a3 = Vector512.FusedMultiplyAdd(x3, q0, a3);
-            b3 = Vector512.FusedMultiplyAdd(x3, q1, b3);
-            var x4 = Vector512.Create(k4[c]);
-            a4 = Vector512.FusedMultiplyAdd(x4, q0, a4);
-            b4 = Vector512.FusedMultiplyAdd(x4, q1, b4);
-            var x5 = Vector512.Create(k5[c]);
-            a5 = Vector512.FusedMultiplyAdd(x5, q0, a5);
-            b5 = Vector512.FusedMultiplyAdd(x5, q1, b5);
-            var x6 = Vector512.Create(k6[c]);
-            a6 = Vector512.FusedMultiplyAdd(x6, q0, a6);
-            b6 = Vector512.FusedMultiplyAdd(x6, q1, b6);
-            var x7 = Vector512.Create(k7[c]);
-            a7 = Vector512.FusedMultiplyAdd(x7, q0, a7);
-            b7 = Vector512.FusedMultiplyAdd(x7, q1, b7);
-        }
-        if (keyBias != null)
-        {
-            var x0 = Vector512.Create(keyBias[0]);
-            a0 += x0;
-            b0 += x0;
-            var x1 = Vector512.Create(keyBias[1]);
-            a1 += x1;
-            b1 += x1;
-            var x2 = Vector512.Create(keyBias[2]);
-            a2 += x2;
-            b2 += x2;
-            var x3 = Vector512.Create(keyBias[3]);
-            a3 += x3;
-            b3 += x3;
-            var x4 = Vector512.Create(keyBias[4]);
-            a4 += x4;
-            b4 += x4;
-            var x5 = Vector512.Create(keyBias[5]);
-            a5 += x5;
-            b5 += x5;
-            var x6 = Vector512.Create(keyBias[6]);
-            a6 += x6;
-            b6 += x6;
-            var x7 = Vector512.Create(keyBias[7]);
-            a7 += x7;
-            b7 += x7;
-        }
-        if (regionRow != null)
-        {
-            var r0 = Vector512.Load(regionRow);
-            var r1 = Vector512.Load(regionRow + 16);
-            if (colFlags[0] != 0f)
-            {
-                a0 += r0;
-                b0 += r1;
-            }
-            if (colFlags[1] != 0f)
-            {
-                a1 += r0;
-                b1 += r1;
-            }
-            if (colFlags[2] != 0f)
-            {
-                a2 += r0;
-                b2 += r1;
-            }
-            if (colFlags[3] != 0f)
-            {
-                a3 += r0;
-                b3 += r1;
-            }
-            if (colFlags[4] != 0f)
-            {
-                a4 += r0;
-                b4 += r1;
-            }
-            if (colFlags[5] != 0f)
-            {
-                a5 += r0;
-                b5 += r1;
-            }
-            if (colFlags[6] != 0f)
-            {
-                a6 += r0;
-                b6 += r1;
-            }
-            if (colFlags[7] != 0f)
-            {
-                a7 += r0;
-                b7 += r1;
-            }
-        }
-        if (colMax != null)
-        {
-            Vector512.MaxNative(Vector512.Load(colMax), Vector512.MaxNative(Vector512.MaxNative(Vector512.MaxNative(a0, a1), Vector512.MaxNative(a2, a3)), Vector512.MaxNative(Vector512.MaxNative(a4, a5), Vector512.MaxNative(a6, a7)))).Store(colMax);
-            Vector512.MaxNative(Vector512.Load(colMax + 16), Vector512.MaxNative(Vector512.MaxNative(Vector512.MaxNative(b0, b1), Vector512.MaxNative(b2, b3)), Vector512.MaxNative(Vector512.MaxNative(b4, b5), Vector512.MaxNative(b6, b7)))).Store(colMax + 16);
-        }
-        a0.Store(st);
-        b0.Store(st + 16);
-        st += ldst;
-        a1.Store(st);
-        b1.Store(st + 16);
-        st += ldst;
-        a2.Store(st);
-        b2.Store(st + 16);
-        st += ldst;
-        a3.Store(st);
-        b3.Store(st + 16);
-        st += ldst;
-        a4.Store(st);
-        b4.Store(st + 16);
-        st += ldst;
-        a5.Store(st);
-        b5.Store(st + 16);
-        st += ldst;
-        a6.Store(st);
-        b6.Store(st + 16);
-        st += ldst;
-        a7.Store(st);
-        b7.Store(st + 16);
+        get => s_forcedWidth.Value;
+        set => s_forcedWidth.Value = value == 0 || WidthSupported(value) ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "attention vector width must be 0 or a width this CPU supports (128, 256, 512)");
     }
 
-    /// <summary>acc[r, 0..32) = α_r·acc[r, 0..32) + Σ_j pt[j, r]·v[j, 0..32) for the 8 query rows r (Vector512, 16 accumulators).</summary>
-    // SAFETY: pt addresses kb rows of ≥ 8 floats (row stride ldpt), v kb rows of Nr floats (row stride ldv), acc 8 rows of Nr floats (row stride ldacc), alpha 8 floats.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Pv512(float* pt, nint ldpt, float* v, nint ldv, int kb, float* acc, nint ldacc, float* alpha)
+    /// <summary>True when the kernels of <paramref name="bits"/> (128, 256, 512) run in hardware: accelerated, with fused multiply-add.</summary>
+    internal static bool WidthSupported(int bits) => bits switch
     {
-        // pᵀ [kb, 8] · v [kb, 32] + α·acc [8, 32] → acc [8, 32]
-        float* c0 = acc;
-        float* c1 = c0 + ldacc;
-        float* c2 = c1 + ldacc;
-        float* c3 = c2 + ldacc;
-        float* c4 = c3 + ldacc;
-        float* c5 = c4 + ldacc;
-        float* c6 = c5 + ldacc;
-        float* c7 = c6 + ldacc;
-        var s0 = Vector512.Create(alpha[0]);
-        var a0 = Vector512.Load(c0) * s0;
-        var b0 = Vector512.Load(c0 + 16) * s0;
-        var s1 = Vector512.Create(alpha[1]);
-        var a1 = Vector512.Load(c1) * s1;
-        var b1 = Vector512.Load(c1 + 16) * s1;
-        var s2 = Vector512.Create(alpha[2]);
-        var a2 = Vector512.Load(c2) * s2;
-        var b2 = Vector512.Load(c2 + 16) * s2;
-        var s3 = Vector512.Create(alpha[3]);
-        var a3 = Vector512.Load(c3) * s3;
-        var b3 = Vector512.Load(c3 + 16) * s3;
-        var s4 = Vector512.Create(alpha[4]);
-        var a4 = Vector512.Load(c4) * s4;
-        var b4 = Vector512.Load(c4 + 16) * s4;
-        var s5 = Vector512.Create(alpha[5]);
-        var a5 = Vector512.Load(c5) * s5;
-        var b5 = Vector512.Load(c5 + 16) * s5;
-        var s6 = Vector512.Create(alpha[6]);
-        var a6 = Vector512.Load(c6) * s6;
-        var b6 = Vector512.Load(c6 + 16) * s6;
-        var s7 = Vector512.Create(alpha[7]);
-        var a7 = Vector512.Load(c7) * s7;
-        var b7 = Vector512.Load(c7 + 16) * s7;
-        for (int j = 0; j < kb; j++)
-        {
-            var v0 = Vector512.Load(v);
-            var v1 = Vector512.Load(v + 16);
-            v += ldv;
-            var x0 = Vector512.Create(pt[0]);
-            a0 = Vector512.FusedMultiplyAdd(x0, v0, a0);
-            b0 = Vector512.FusedMultiplyAdd(x0, v1, b0);
-            var x1 = Vector512.Create(pt[1]);
-            a1 = Vector512.FusedMultiplyAdd(x1, v0, a1);
-            b1 = Vector512.FusedMultiplyAdd(x1, v1, b1);
-            var x2 = Vector512.Create(pt[2]);
-            a2 = Vector512.FusedMultiplyAdd(x2, v0, a2);
-            b2 = Vector512.FusedMultiplyAdd(x2, v1, b2);
-            var x3 = Vector512.Create(pt[3]);
-            a3 = Vector512.FusedMultiplyAdd(x3, v0, a3);
-            b3 = Vector512.FusedMultiplyAdd(x3, v1, b3);
-            var x4 = Vector512.Create(pt[4]);
-            a4 = Vector512.FusedMultiplyAdd(x4, v0, a4);
-            b4 = Vector512.FusedMultiplyAdd(x4, v1, b4);
-            var x5 = Vector512.Create(pt[5]);
-            a5 = Vector512.FusedMultiplyAdd(x5, v0, a5);
-            b5 = Vector512.FusedMultiplyAdd(x5, v1, b5);
-            var x6 = Vector512.Create(pt[6]);
-            a6 = Vector512.FusedMultiplyAdd(x6, v0, a6);
-            b6 = Vector512.FusedMultiplyAdd(x6, v1, b6);
-            var x7 = Vector512.Create(pt[7]);
-            a7 = Vector512.FusedMultiplyAdd(x7, v0, a7);
-            b7 = Vector512.FusedMultiplyAdd(x7, v1, b7);
-            pt += ldpt;
-        }
-        a0.Store(c0);
-        b0.Store(c0 + 16);
-        a1.Store(c1);
-        b1.Store(c1 + 16);
-        a2.Store(c2);
-        b2.Store(c2 + 16);
-        a3.Store(c3);
-        b3.Store(c3 + 16);
-        a4.Store(c4);
-        b4.Store(c4 + 16);
-        a5.Store(c5);
-        b5.Store(c5 + 16);
-        a6.Store(c6);
-        b6.Store(c6 + 16);
-        a7.Store(c7);
-        b7.Store(c7 + 16);
+        512 => Vector512.IsHardwareAccelerated,
+        256 => Vector256.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.IsSupported),
+        128 => Vector128.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.IsSupported),
+        _ => false,
+    };
+
+    /// <summary>The forced width, else the widest supported one (512, 256, 128), else 0 (the reference kernel).</summary>
+    private static int SelectWidth() => ForcedWidth != 0 ? ForcedWidth : WidthSupported(512) ? 512 : WidthSupported(256) ? 256 : WidthSupported(128) ? 128 : 0;
+
+    /// <summary>Static vector operations on <typeparamref name="TVec"/> (a Vector128/256/512 of float).</summary>
+    private interface ISimd<TVec>
+        where TVec : unmanaged
+    {
+        /// <summary>Floats per vector.</summary>
+        static abstract int Count { get; }
+
+        /// <summary>Keys (QKᵀ) or query rows (P·V) per micro-kernel call, two vectors each: 8 (16 accumulators) for Vector512
+        /// (AVX-512: 32 registers) and Vector128 (NEON: 32; on x64 it only runs when forced), 4 for Vector256 (AVX2: 16).</summary>
+        static abstract int Rows { get; }
+
+        static abstract TVec Load(float* p);
+
+        static abstract void Store(TVec x, float* p);
+
+        static abstract TVec Splat(float x);
+
+        static abstract TVec Add(TVec a, TVec b);
+
+        static abstract TVec Sub(TVec a, TVec b);
+
+        static abstract TVec Mul(TVec a, TVec b);
+
+        /// <summary>a·b + c, fused.</summary>
+        static abstract TVec Fma(TVec a, TVec b, TVec c);
+
+        static abstract TVec Max(TVec a, TVec b);
+
+        static abstract TVec Min(TVec a, TVec b);
+
+        /// <summary>Lanes where a = b (all bits set) or not (zero).</summary>
+        static abstract TVec Equal(TVec a, TVec b);
+
+        /// <summary>Lanes where a &lt; b (all bits set) or not (zero).</summary>
+        static abstract TVec Less(TVec a, TVec b);
+
+        /// <summary>mask ? a : b per bit.</summary>
+        static abstract TVec Select(TVec mask, TVec a, TVec b);
+
+        /// <summary>y·2ⁿ by exponent add, n = bits(t) − bits(magic) as int32 lanes (t = x·log₂e + magic holds n in its low bits).</summary>
+        static abstract TVec Pow2Scale(TVec y, TVec t, TVec magic);
+    }
+
+    private readonly struct Simd512 : ISimd<Vector512<float>>
+    {
+        public static int Count => Vector512<float>.Count;
+        public static int Rows => 8;
+        [MethodImpl(Inline)] public static Vector512<float> Load(float* p) => Vector512.Load(p);
+        [MethodImpl(Inline)] public static void Store(Vector512<float> x, float* p) => x.Store(p);
+        [MethodImpl(Inline)] public static Vector512<float> Splat(float x) => Vector512.Create(x);
+        [MethodImpl(Inline)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+        [MethodImpl(Inline)] public static Vector512<float> Sub(Vector512<float> a, Vector512<float> b) => a - b;
+        [MethodImpl(Inline)] public static Vector512<float> Mul(Vector512<float> a, Vector512<float> b) => a * b;
+        [MethodImpl(Inline)] public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
+        [MethodImpl(Inline)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
+        [MethodImpl(Inline)] public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.MinNative(a, b);
+        [MethodImpl(Inline)] public static Vector512<float> Equal(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b);
+        [MethodImpl(Inline)] public static Vector512<float> Less(Vector512<float> a, Vector512<float> b) => Vector512.LessThan(a, b);
+        [MethodImpl(Inline)] public static Vector512<float> Select(Vector512<float> mask, Vector512<float> a, Vector512<float> b) => Vector512.ConditionalSelect(mask, a, b);
+        [MethodImpl(Inline)] public static Vector512<float> Pow2Scale(Vector512<float> y, Vector512<float> t, Vector512<float> magic) =>
+            (y.AsInt32() + ((t.AsInt32() - magic.AsInt32()) << 23)).AsSingle();
+    }
+
+    private readonly struct Simd256 : ISimd<Vector256<float>>
+    {
+        public static int Count => Vector256<float>.Count;
+        public static int Rows => 4;
+        [MethodImpl(Inline)] public static Vector256<float> Load(float* p) => Vector256.Load(p);
+        [MethodImpl(Inline)] public static void Store(Vector256<float> x, float* p) => x.Store(p);
+        [MethodImpl(Inline)] public static Vector256<float> Splat(float x) => Vector256.Create(x);
+        [MethodImpl(Inline)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+        [MethodImpl(Inline)] public static Vector256<float> Sub(Vector256<float> a, Vector256<float> b) => a - b;
+        [MethodImpl(Inline)] public static Vector256<float> Mul(Vector256<float> a, Vector256<float> b) => a * b;
+        [MethodImpl(Inline)] public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+        [MethodImpl(Inline)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.MaxNative(a, b);
+        [MethodImpl(Inline)] public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.MinNative(a, b);
+        [MethodImpl(Inline)] public static Vector256<float> Equal(Vector256<float> a, Vector256<float> b) => Vector256.Equals(a, b);
+        [MethodImpl(Inline)] public static Vector256<float> Less(Vector256<float> a, Vector256<float> b) => Vector256.LessThan(a, b);
+        [MethodImpl(Inline)] public static Vector256<float> Select(Vector256<float> mask, Vector256<float> a, Vector256<float> b) => Vector256.ConditionalSelect(mask, a, b);
+        [MethodImpl(Inline)] public static Vector256<float> Pow2Scale(Vector256<float> y, Vector256<float> t, Vector256<float> magic) =>
+            (y.AsInt32() + ((t.AsInt32() - magic.AsInt32()) << 23)).AsSingle();
+    }
+
+    private readonly struct Simd128 : ISimd<Vector128<float>>
+    {
+        public static int Count => Vector128<float>.Count;
+        public static int Rows => 8;
+        [MethodImpl(Inline)] public static Vector128<float> Load(float* p) => Vector128.Load(p);
+        [MethodImpl(Inline)] public static void Store(Vector128<float> x, float* p) => x.Store(p);
+        [MethodImpl(Inline)] public static Vector128<float> Splat(float x) => Vector128.Create(x);
+        [MethodImpl(Inline)] public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+        [MethodImpl(Inline)] public static Vector128<float> Sub(Vector128<float> a, Vector128<float> b) => a - b;
+        [MethodImpl(Inline)] public static Vector128<float> Mul(Vector128<float> a, Vector128<float> b) => a * b;
+        [MethodImpl(Inline)] public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
+        [MethodImpl(Inline)] public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.MaxNative(a, b);
+        [MethodImpl(Inline)] public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.MinNative(a, b);
+        [MethodImpl(Inline)] public static Vector128<float> Equal(Vector128<float> a, Vector128<float> b) => Vector128.Equals(a, b);
+        [MethodImpl(Inline)] public static Vector128<float> Less(Vector128<float> a, Vector128<float> b) => Vector128.LessThan(a, b);
+        [MethodImpl(Inline)] public static Vector128<float> Select(Vector128<float> mask, Vector128<float> a, Vector128<float> b) => Vector128.ConditionalSelect(mask, a, b);
+        [MethodImpl(Inline)] public static Vector128<float> Pow2Scale(Vector128<float> y, Vector128<float> t, Vector128<float> magic) =>
+            (y.AsInt32() + ((t.AsInt32() - magic.AsInt32()) << 23)).AsSingle();
     }
 }

@@ -6,10 +6,10 @@ namespace Locus.Kernels.Cpu.Attention;
 
 internal static unsafe partial class FlashAttention
 {
-    /// <summary>Keys (QKᵀ) or query rows (P·V) per micro-tile.</summary>
+    /// <summary>Keys per zero-padded ragged key group (a multiple of every width's micro-kernel rows, TOps.Rows).</summary>
     private const int Mr = 8;
 
-    /// <summary>Query rows (QKᵀ) or value channels (P·V) per micro-tile: one packed panel.</summary>
+    /// <summary>Query rows (QKᵀ) or value channels (P·V) per packed panel (a multiple of every width's 2·TOps.Count).</summary>
     private const int Nr = 32;
 
     /// <summary>Keys per online-softmax step (a multiple of <see cref="Mr"/>).</summary>
@@ -18,17 +18,8 @@ internal static unsafe partial class FlashAttention
     /// <summary>Extra floats per logit-block row, so that its power-of-two row stride does not alias the L1 sets.</summary>
     private const int SPad = 16;
 
-    private static readonly AsyncLocal<bool> s_forceVector256 = new();
-
     /// <summary>Scratch arrays shared by all attention calls: at most one per concurrently running worker is ever kept.</summary>
     private static readonly ConcurrentQueue<float[]> s_scratch = new();
-
-    /// <summary>Test hook: true makes attention in this async flow use the Vector256 kernels even where Vector512 is accelerated.</summary>
-    internal static bool ForceVector256
-    {
-        get => s_forceVector256.Value;
-        set => s_forceVector256.Value = value;
-    }
 
     /// <summary>
     /// One query block [rows] of head (b, h) against all keys; returns −1, or the flat (bh, row) of a row with no finite logit.
@@ -37,7 +28,9 @@ internal static unsafe partial class FlashAttention
     // SAFETY: t's pointers address the pinned q, k, v, out of this node; scratch holds ScratchSize(o, rows) floats; it, bias and the
     // region column mask are pinned here.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static long Tile(AttentionInputs o, Tensors t, float[] mus, float[] lse, int b, int h, int i0, int rows, bool wide, float[] scratch)
+    private static long Tile<TVec, TOps>(AttentionInputs o, Tensors t, float[] mus, float[] lse, int b, int h, int i0, int rows, float[] scratch)
+        where TVec : unmanaged
+        where TOps : struct, ISimd<TVec>
     {
         // q [rows, D] → qᵀ panels; per key block: sᵀ [kb, ld] = K·qᵀ → options → P = online softmax → acc [ld, Dv] = α·acc + P·V
         int d = o.D, dv = o.Dv, nk = o.Nk;
@@ -74,18 +67,11 @@ internal static unsafe partial class FlashAttention
             for (int j0 = 0; j0 < nk; j0 += KBlock)
             {
                 int kb = Math.Min(KBlock, nk - j0);
-                Logits(kBase + (long)j0 * d, kb, d, qt, ld, st, lds, fused ? colMax : null, keyBias == null ? null : keyBias + j0,
-                    colFlags == null ? null : regionRow, colFlags == null ? null : colFlags + j0, kTail, wide);
-                ApplyOptions(o, b, h, i0, rows, j0, kb, st, lds, ld, mg, regionRow, fused);
-                if (wide)
-                {
-                    Softmax512(st, lds, ld, kb, fused, m, l, alpha, colMax, shift);
-                }
-                else
-                {
-                    Softmax256(st, lds, ld, kb, fused, m, l, alpha, colMax, shift);
-                }
-                Values(st, lds, ld, kb, vBase + (long)j0 * dv, dv, dvPad, acc, alpha, vTail, wide);
+                Logits<TVec, TOps>(kBase + (long)j0 * d, kb, d, qt, ld, st, lds, fused ? colMax : null, keyBias == null ? null : keyBias + j0,
+                    colFlags == null ? null : regionRow, colFlags == null ? null : colFlags + j0, kTail);
+                ApplyOptions<TVec, TOps>(o, b, h, i0, rows, j0, kb, st, lds, ld, mg, regionRow, fused);
+                Softmax<TVec, TOps>(st, lds, ld, kb, fused, m, l, alpha, colMax, shift);
+                Values<TVec, TOps>(st, lds, ld, kb, vBase + (long)j0 * dv, dv, dvPad, acc, alpha, vTail);
             }
             float* outBase = (float*)t.Out + (bh * o.Nq + i0) * dv;
             for (int i = 0; i < rows; i++)
@@ -136,13 +122,15 @@ internal static unsafe partial class FlashAttention
 
     /// <summary>
     /// sᵀ [kb, ld] = K block · qᵀ (+ keyBias[j] on key j, + regionRow on the keys with colFlags[j] ≠ 0, each unless null), as
-    /// Mr-key × Nr-row micro-tiles, and the per-row maxima over the block into colMax unless null; a ragged last key group reads a
+    /// TOps.Rows-key × 2·TOps.Count-row micro-tiles, and the per-row maxima over the block into colMax unless null; a ragged last key group reads a
     /// zero-padded copy.
     /// </summary>
     // SAFETY: k holds kb rows of d floats, qt the packed panels, st KBlock rows of lds floats, colMax null or ld floats, keyBias null or kb floats, regionRow null or ld floats with colFlags kb floats, kTail Mr × d floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Logits(float* k, int kb, int d, float* qt, int ld, float* st, int lds, float* colMax, float* keyBias, float* regionRow, float* colFlags,
-        float* kTail, bool wide)
+    private static void Logits<TVec, TOps>(float* k, int kb, int d, float* qt, int ld, float* st, int lds, float* colMax, float* keyBias, float* regionRow,
+        float* colFlags, float* kTail)
+        where TVec : unmanaged
+        where TOps : struct, ISimd<TVec>
     {
         // k [kb, d] · qᵀ [d, ld] → sᵀ [kb, ld]
         int full = kb / Mr * Mr;
@@ -159,21 +147,16 @@ internal static unsafe partial class FlashAttention
         for (int p = 0; p < ld; p += Nr)
         {
             float* panel = qt + (long)p * d;
-            for (int j = 0; j < kb; j += Mr)
+            for (int j = 0; j < kb; j += TOps.Rows)
             {
                 // The zero rows of a ragged key group must not raise the row maxima: those are taken over its real keys below.
-                float* rowsAt = j < full ? k + (long)j * d : kTail;
-                float* max = colMax == null || j >= full ? null : colMax + p;
+                float* rowsAt = j < full ? k + (long)j * d : kTail + (long)(j - full) * d;
                 float* bias = keyBias == null || j >= full ? null : keyBias + j;
-                float* region = regionRow == null || j >= full ? null : regionRow + p;
-                float* flags = region == null ? null : colFlags + j;
-                if (wide)
+                float* flags = regionRow == null || j >= full ? null : colFlags + j;
+                for (int c = p; c < p + Nr; c += 2 * TOps.Count)
                 {
-                    Qk512(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max, bias, region, flags);
-                }
-                else
-                {
-                    Qk256(rowsAt, d, panel, d, st + (long)j * lds + p, lds, max, bias, region, flags);
+                    Qk<TVec, TOps>(rowsAt, d, panel + c - p, d, st + (long)j * lds + c, lds, colMax == null || j >= full ? null : colMax + c, bias,
+                        flags == null ? null : regionRow + c, flags);
                 }
             }
         }
@@ -193,10 +176,12 @@ internal static unsafe partial class FlashAttention
         }
     }
 
-    /// <summary>acc [ld, dvPad] = acc·α (per row) + P·V block, as Mr-row × Nr-channel micro-tiles; a ragged last channel panel reads a zero-padded copy.</summary>
+    /// <summary>acc [ld, dvPad] = acc·α (per row) + P·V block, as TOps.Rows-row × 2·TOps.Count-channel micro-tiles; a ragged last channel panel reads a zero-padded copy.</summary>
     // SAFETY: st holds kb rows of lds floats (ld probabilities each), v kb rows of dv floats, acc ld × dvPad floats, alpha ld floats, vTail KBlock × Nr floats.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Values(float* st, int lds, int ld, int kb, float* v, int dv, int dvPad, float* acc, float* alpha, float* vTail, bool wide)
+    private static void Values<TVec, TOps>(float* st, int lds, int ld, int kb, float* v, int dv, int dvPad, float* acc, float* alpha, float* vTail)
+        where TVec : unmanaged
+        where TOps : struct, ISimd<TVec>
     {
         // Pᵀ [kb, ld] (read as P [ld, kb]) · v [kb, dv] → acc [ld, dvPad]
         for (int c0 = 0; c0 < dvPad; c0 += Nr)
@@ -215,15 +200,11 @@ internal static unsafe partial class FlashAttention
                 vp = vTail;
                 ldv = Nr;
             }
-            for (int i = 0; i < ld; i += Mr)
+            for (int i = 0; i < ld; i += TOps.Rows)
             {
-                if (wide)
+                for (int c = 0; c < Nr; c += 2 * TOps.Count)
                 {
-                    Pv512(st + i, lds, vp, ldv, kb, acc + (long)i * dvPad + c0, dvPad, alpha + i);
-                }
-                else
-                {
-                    Pv256(st + i, lds, vp, ldv, kb, acc + (long)i * dvPad + c0, dvPad, alpha + i);
+                    Pv<TVec, TOps>(st + i, lds, vp + c, ldv, kb, acc + (long)i * dvPad + c0 + c, dvPad, alpha + i);
                 }
             }
         }

@@ -3,15 +3,16 @@ using Locus.Engine.Backends;
 using Locus.Engine.Graph;
 using Locus.Engine.Tensors;
 using Locus.Kernels.Cpu.Gemm;
+using Locus.Kernels.Reference;
 using Locus.Kernels.Reference.Matrix;
 
 namespace Locus.Kernels.Cpu.Attention;
 
 /// <summary>
 /// CPU attention: flash-attention forward (online softmax over key blocks of <see cref="KBlock"/>), parallel over
-/// (b, h, query block of ≤ 128 rows). Per block, sᵀ = K·(scale·q)ᵀ and acc += P·V run as register-tiled 8 × 32 FMA
-/// micro-kernels (Vector512 where accelerated, else Vector256), the softmax is vertical over query rows with a
-/// polynomial exp; memory O(rows·(D + Dv + KBlock)) per thread (never Nq × Nk). Options as the reference: official GRAG
+/// (b, h, query block of ≤ 128 rows). Per block, sᵀ = K·(scale·q)ᵀ and acc += P·V run as register-tiled FMA micro-kernels
+/// written once over the vector width (Vector512 where accelerated, else Vector256, else Vector128 as on ARM64 NEON, else
+/// the reference kernel), the softmax is vertical over query rows with a polynomial exp; memory O(rows·(D + Dv + KBlock)) per thread (never Nq × Nk). Options as the reference: official GRAG
 /// groups rewrite a per-head copy of the keys, row-restricted groups use the exact logit form, then bias and region
 /// bias; lse is written.
 /// </summary>
@@ -25,6 +26,12 @@ internal static unsafe partial class FlashAttention
     public static void Run(Node node, ReadOnlySpan<BoundTensor> sources, BoundTensor output, BoundTensor? aux)
     {
         // q [B, H, Nq, D], k [B, H, Nk, D], v [B, H, Nk, Dv] → out [B, H, Nq, Dv], lse [B, H, Nq]
+        int width = SelectWidth();
+        if (width == 0)
+        {
+            ReferenceBackend.Table.Execute(node, sources, output, aux);
+            return;
+        }
         var o = AttentionInputs.Read(node, sources);
         float[]? qArr = sources[0].DType == DType.F32 ? null : HostMemory.ReadFloats(sources[0]);
         float[]? kArr = sources[1].DType == DType.F32 && !o.HasOfficialGrag ? null : HostMemory.ReadFloats(sources[1]);
@@ -45,7 +52,6 @@ internal static unsafe partial class FlashAttention
         fixed (float* pq = qs, pk = ks, pv = vs, po = os)
         {
             var t = new Tensors((nint)pq, (nint)pk, (nint)pv, (nint)po);
-            bool wide = Vector512.IsHardwareAccelerated && !ForceVector256;
             int threads = Sgemm.MaxThreads, qBlock = QBlock;
             while (qBlock > Nr && (long)o.B * o.H * ((o.Nq + qBlock - 1) / qBlock) < 2L * threads)
             {
@@ -56,7 +62,10 @@ internal static unsafe partial class FlashAttention
             Parallel.For(0, o.B * o.H * tiles, new ParallelOptions { MaxDegreeOfParallelism = threads }, () => RentScratch(scratchSize), (task, _, scratch) =>
             {
                 int bh = task / tiles, i0 = task % tiles * qBlock;
-                long bad = Tile(o, t, mus, lse, bh / o.H, bh % o.H, i0, Math.Min(qBlock, o.Nq - i0), wide, scratch);
+                int b = bh / o.H, h = bh % o.H, rows = Math.Min(qBlock, o.Nq - i0);
+                long bad = width == 512 ? Tile<Vector512<float>, Simd512>(o, t, mus, lse, b, h, i0, rows, scratch)
+                    : width == 256 ? Tile<Vector256<float>, Simd256>(o, t, mus, lse, b, h, i0, rows, scratch)
+                    : Tile<Vector128<float>, Simd128>(o, t, mus, lse, b, h, i0, rows, scratch);
                 if (bad >= 0)
                 {
                     Interlocked.CompareExchange(ref failed, bad, -1);
