@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Locus's CPU backend as linux-arm64 under qemu-user on an x64 Linux host (see tools/arm64/README.md):
-#   1. the SIMD flags the .NET JIT reports on the emulated CPU (tools/arm64/SimdProbe),
+#   1. the SIMD flags the .NET JIT reports on the emulated CPU and the SGEMM kernel Locus picks (tools/arm64/SimdProbe),
 #   2. `locus parity --backend cpu` (every shared op case, CPU kernels against the scalar reference),
 #   3. `locus demo --steps N` (the whole edit pipeline), its PNGs compared with the same demo run natively on x64,
 #   4. (native, seconds) `locus parity --backend cpu` on x64 with AVX2 disabled (DOTNET_EnableAVX2=0): the JIT then
@@ -75,6 +75,9 @@ dirty="$(git -C "$src" status --porcelain --untracked-files=no 2>/dev/null | wc 
 # --- 3. what the JIT reports on the emulated CPU ---
 simd="$(arm "$out/probe/simd-probe" 2>&1 || true)"
 echo "qemu $cpu: $simd"
+if [[ "$simd" != *"arch=Arm64"* ]]; then
+  status=1; echo "error: the probe did not run as Arm64 under qemu" >&2
+fi
 
 # --- 4. parity under emulation ---
 t0=$SECONDS
@@ -120,5 +123,5 @@ if [[ $demo == 1 ]]; then
   fi
 fi
 
-echo "ARM64 CHECK $([[ $status == 0 ]] && echo PASSED || echo FAILED) ($commit, $(date -u '+%Y-%m-%d %H:%M UTC'), qemu-aarch64 $cpu, $(echo "$simd" | grep -o 'Vector128=[a-z]* Vector256=[a-z]*' || echo 'probe failed')): arm64 $parity in ${parity_s} s; $narrow; $demo_line"
+echo "ARM64 CHECK $([[ $status == 0 ]] && echo PASSED || echo FAILED) ($commit, $(date -u '+%Y-%m-%d %H:%M UTC'), qemu-aarch64 $cpu, $(echo "$simd" | grep -o 'Vector128=[a-z]* Vector256=[a-z]*' || echo 'probe failed') $(echo "$simd" | grep -o 'sgemm="[^"]*"' || true)): arm64 $parity in ${parity_s} s; $narrow; $demo_line"
 exit $status

@@ -8,7 +8,8 @@ namespace Locus.Tools.SimdProbe;
 
 /// <summary>
 /// One line of what the JIT reports on this (possibly emulated) CPU: architecture, which VectorNNN widths are
-/// hardware-accelerated, and the ARM64 / x86 instruction-set flags the Locus CPU kernels test.
+/// hardware-accelerated, the ARM64 / x86 instruction-set flags the Locus CPU kernels test, and the SGEMM micro-kernel
+/// Locus dispatches to.
 /// </summary>
 public static class Program
 {
@@ -34,7 +35,7 @@ public static class Program
         };
         string on = string.Join(' ', flags.Select(f => $"{f.Name}={(f.On ? "yes" : "no")}"));
         Console.WriteLine($"arch={RuntimeInformation.ProcessArchitecture} cores={Environment.ProcessorCount} " +
-                          $"Vector<float>.Count={Vector<float>.Count} {on}");
+                          $"Vector<float>.Count={Vector<float>.Count} {on} sgemm=\"{Locus.Kernels.Cpu.Gemm.Sgemm.KernelName}\"");
         return 0;
     }
 }
