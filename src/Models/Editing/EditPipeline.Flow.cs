@@ -38,6 +38,11 @@ public sealed partial class EditPipeline
         var capture = request.Capture ?? (attentionMask ? new AttentionCaptureSettings() : null);
         bool adapterWanted = request.UseAdapter && AdapterConfig is not null && request.Mask.Kind != MaskSourceKind.None;
 
+        // Weights not uploaded yet (first edit; the adapter's first use) go up now, with Load progress, outside the stage times.
+        var loadClock = Stopwatch.StartNew();
+        var load = LoadWeights(adapterWanted, progress, ct) ? loadClock.Elapsed : TimeSpan.Zero;
+        clock.Restart();
+
         // Size policy: sides are multiples of 16 and of 2·f (the latent packs 2×2).
         int f = VaeFactor;
         int multiple = 16 * 2 * f / Gcd(16, 2 * f);
@@ -170,7 +175,7 @@ public sealed partial class EditPipeline
             PixelMask = pixelMask,
             Latents = latents,
             SourceLatents = x0,
-            Timings = new EditTimings(prepare, encode, steps, decode) { Mask = maskTime },
+            Timings = new EditTimings(prepare, encode, steps, decode) { Mask = maskTime, Load = load },
             Seed = request.Seed,
             Steps = schedule.StepCount,
             TrueCfgScale = trueCfg ? cfgScale : null,

@@ -14,6 +14,7 @@ public sealed class TinyModelFixture : IDisposable
         TinyKontextModel.Write(Root, seed: 11);
         Backend = new CpuBackend();
         Pipeline = EditPipeline.Open(Root, Backend);
+        Pipeline.Load();   // so no test's progress depends on whether it ran first (EditPipelineLoadTests cover the lazy load)
     }
 
     public string Root { get; }

@@ -13,6 +13,11 @@ public static partial class EditCommand
 
         public void Report(EditProgress value)
         {
+            if (value.Stage == EditStage.Load)
+            {
+                ReportLoad(value);
+                return;
+            }
             if (value.Stage != EditStage.Denoise)
             {
                 Finish();
@@ -37,6 +42,32 @@ public static partial class EditCommand
                 output.WriteLine($"step {value.Step}/{value.StepCount}  {rate}  ETA {eta}");
             }
         }
+
+        /// <summary>Weight upload: a bar with bytes and ETA on a terminal; one line when it starts otherwise.</summary>
+        private void ReportLoad(EditProgress value)
+        {
+            if (value.Step == 0)
+            {
+                Finish();
+                if (!terminal)
+                {
+                    output.WriteLine($"loading weights ({Bytes(value.BytesTotal)})…");
+                }
+                return;
+            }
+            if (terminal)
+            {
+                int filled = value.BytesTotal == 0 ? BarWidth : (int)(value.BytesLoaded * BarWidth / value.BytesTotal);
+                string eta = value.Eta.ToString(@"m\:ss", CultureInfo.InvariantCulture);
+                output.Write($"\rloading weights [{new string('#', filled)}{new string('.', BarWidth - filled)}] {Bytes(value.BytesLoaded)} / {Bytes(value.BytesTotal)}  ETA {eta} ");
+                _drawn = true;
+            }
+        }
+
+        /// <summary>"812.4 MB", "23.80 GB" (decimal units).</summary>
+        internal static string Bytes(long bytes) => bytes >= 1_000_000_000
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:0.00} GB")
+            : string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e6:0.0} MB");
 
         /// <summary>Ends the bar line.</summary>
         public void Finish()

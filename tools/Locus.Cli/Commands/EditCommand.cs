@@ -198,7 +198,7 @@ public static partial class EditCommand
         }
         var t = result.Timings;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"wrote {a.Out} ({result.Image.Width}×{result.Image.Height}, seed {result.Seed}{(result.AdapterUsed ? ", region adapter" : "")}): encode {t.Encode.TotalSeconds:0.00} s, mask {t.Mask.TotalSeconds:0.00} s, {result.Steps} steps {t.Steps.TotalSeconds:0.00} s, decode {t.Decode.TotalSeconds:0.00} s"));
+            $"wrote {a.Out} ({result.Image.Width}×{result.Image.Height}, seed {result.Seed}{(result.AdapterUsed ? ", region adapter" : "")}): load {t.Load.TotalSeconds:0.00} s, encode {t.Encode.TotalSeconds:0.00} s, mask {t.Mask.TotalSeconds:0.00} s, {result.Steps} steps {t.Steps.TotalSeconds:0.00} s, decode {t.Decode.TotalSeconds:0.00} s"));
         return 0;
     }
 
