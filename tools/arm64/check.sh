@@ -107,7 +107,7 @@ echo "$narrow in $((SECONDS - t0)) s (DOTNET_EnableAVX2=0)"
 # --- 6. the whole pipeline under emulation, compared with x64 ---
 demo_line="demo skipped"
 if [[ $demo == 1 ]]; then
-  rm -rf "$work/demo-arm64" "$work/demo-x64"
+  rm -rf "$work/demo-arm64" "$work/demo-x64" "$work/pngdiff.txt"
   t0=$SECONDS
   set +e; arm "$out/locus/locus" demo --steps "$steps" --out "$work/demo-arm64" > "$work/demo-arm64.txt" 2>&1; rc=$?; set -e
   demo_s=$((SECONDS - t0))
@@ -115,8 +115,11 @@ if [[ $demo == 1 ]]; then
   if [[ $rc != 0 ]]; then
     status=1; demo_line="demo FAILED (exit $rc, ${demo_s} s; log $work/demo-arm64.txt)"
   else
-    "$out/x64/locus" demo --steps "$steps" --out "$work/demo-x64" > "$work/demo-x64.txt" 2>&1
-    set +e; python3 "$root/tools/arm64/pngdiff.py" "$work/demo-x64" "$work/demo-arm64" > "$work/pngdiff.txt"; rc=$?; set -e
+    set +e
+    "$out/x64/locus" demo --steps "$steps" --out "$work/demo-x64" > "$work/demo-x64.txt" 2>&1 \
+      && python3 "$root/tools/arm64/pngdiff.py" "$work/demo-x64" "$work/demo-arm64" > "$work/pngdiff.txt" 2>&1
+    rc=$?; set -e
+    [[ -s "$work/pngdiff.txt" ]] || echo "x64 reference demo or pngdiff failed (logs $work/demo-x64.txt)" > "$work/pngdiff.txt"
     grep -v '^identical' "$work/pngdiff.txt" || true
     [[ $rc != 0 ]] && status=1
     demo_line="demo --steps $steps ok in ${demo_s} s, PNGs vs x64: $(tail -1 "$work/pngdiff.txt")"
