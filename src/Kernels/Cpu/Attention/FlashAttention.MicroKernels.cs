@@ -20,7 +20,7 @@ internal static unsafe partial class FlashAttention
         float* k0 = k, k1 = k0 + ldk, k2 = k1 + ldk, k3 = k2 + ldk, k4 = k3 + ldk, k5 = k4 + ldk, k6 = k5 + ldk, k7 = k6 + ldk;
         TVec a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
         TVec a4 = default, b4 = default, a5 = default, b5 = default, a6 = default, b6 = default, a7 = default, b7 = default;
-        for (nint c = 0; c < d; c++)
+        for (nint c = 0, end = d; c < end; c++)
         {
             var q0 = TOps.Load(qp);
             var q1 = TOps.Load(qp + w);
