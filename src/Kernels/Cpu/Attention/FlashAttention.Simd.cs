@@ -26,12 +26,12 @@ internal static unsafe partial class FlashAttention
             : throw new ArgumentOutOfRangeException(nameof(value), value, "attention vector width must be 0 or a width this CPU supports (128, 256, 512)");
     }
 
-    /// <summary>True when the kernels of <paramref name="bits"/> (128, 256, 512) run in hardware: accelerated, with fused multiply-add.</summary>
+    /// <summary>True when the kernels of <paramref name="bits"/> (128, 256, 512) run in hardware (Vector128 on x64 without FMA: multiply, then add).</summary>
     internal static bool WidthSupported(int bits) => bits switch
     {
         512 => Vector512.IsHardwareAccelerated,
         256 => Vector256.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.IsSupported),
-        128 => Vector128.IsHardwareAccelerated && (Fma.IsSupported || AdvSimd.IsSupported),
+        128 => Vector128.IsHardwareAccelerated,
         _ => false,
     };
 
@@ -61,7 +61,7 @@ internal static unsafe partial class FlashAttention
 
         static abstract TVec Mul(TVec a, TVec b);
 
-        /// <summary>a·b + c, fused.</summary>
+        /// <summary>a·b + c, fused (Vector128 on x64 without FMA: rounded twice).</summary>
         static abstract TVec Fma(TVec a, TVec b, TVec c);
 
         static abstract TVec Max(TVec a, TVec b);
@@ -131,7 +131,8 @@ internal static unsafe partial class FlashAttention
         [MethodImpl(Inline)] public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
         [MethodImpl(Inline)] public static Vector128<float> Sub(Vector128<float> a, Vector128<float> b) => a - b;
         [MethodImpl(Inline)] public static Vector128<float> Mul(Vector128<float> a, Vector128<float> b) => a * b;
-        [MethodImpl(Inline)] public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
+        [MethodImpl(Inline)] public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+            System.Runtime.Intrinsics.X86.Fma.IsSupported || AdvSimd.IsSupported ? Vector128.FusedMultiplyAdd(a, b, c) : a * b + c;
         [MethodImpl(Inline)] public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.MaxNative(a, b);
         [MethodImpl(Inline)] public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.MinNative(a, b);
         [MethodImpl(Inline)] public static Vector128<float> Equal(Vector128<float> a, Vector128<float> b) => Vector128.Equals(a, b);
