@@ -1,7 +1,8 @@
-using System.Runtime.Intrinsics;
+using System.Numerics;
 using Locus.Engine.Backends;
 using Locus.Engine.Graph;
 using Locus.Engine.Tensors;
+using Locus.Kernels.Cpu.Core;
 using Locus.Kernels.Cpu.Gemm;
 
 namespace Locus.Kernels.Cpu.Attention;
@@ -86,13 +87,13 @@ internal static unsafe class AttentionCaptureKernel
     // SAFETY: a and b hold d floats.
     private static float Dot(float* a, float* b, int d)
     {
-        int c = 0;
-        var s = Vector256<float>.Zero;
-        for (; c + 8 <= d; c += 8)
+        int c = 0, w = CpuVec.Lanes;
+        var s = Vector<float>.Zero;
+        for (; c + w <= d; c += w)
         {
-            s = Vector256.FusedMultiplyAdd(Vector256.Load(a + c), Vector256.Load(b + c), s);
+            s = CpuVec.MulAdd(Vector.Load(a + c), Vector.Load(b + c), s);
         }
-        float sum = Vector256.Sum(s);
+        float sum = Vector.Sum(s);
         for (; c < d; c++)
         {
             sum += a[c] * b[c];

@@ -1,12 +1,13 @@
-using System.Runtime.Intrinsics;
+using System.Numerics;
 using Locus.Engine.Backends;
 using Locus.Engine.Graph;
 using Locus.Engine.Tensors;
+using Locus.Kernels.Cpu.Core;
 
 namespace Locus.Kernels.Cpu.Editing;
 
 /// <summary>
-/// FlowBlend on the CPU: y = fma(m, x, (1 − m)·fma(σ, ε, (1 − σ)·x0)) in f32, Vector256 over channels, tokens split
+/// FlowBlend on the CPU: y = fma(m, x, (1 − m)·fma(σ, ε, (1 − σ)·x0)) in f32, <see cref="Vector{T}"/> lanes over channels (see <see cref="CpuVec"/>), tokens split
 /// across threads. At σ = 0 a token with m = 0 gets exactly x0 and one with m = 1 exactly x (finite inputs).
 /// </summary>
 internal static unsafe class CpuFlowBlend
@@ -57,22 +58,23 @@ internal static unsafe class CpuFlowBlend
 
     private static void Blend(float* x, float* x0, float* eps, float* mask, float* y, float sigma, int channels, int begin, int end)
     {
+        int w = CpuVec.Lanes;
         float keep = 1 - sigma;
-        var vs = Vector256.Create(sigma);
-        var vk = Vector256.Create(keep);
+        var vs = new Vector<float>(sigma);
+        var vk = new Vector<float>(keep);
         for (int t = begin; t < end; t++)
         {
             float m = mask[t];
             float inv = 1 - m;
-            var vm = Vector256.Create(m);
-            var vi = Vector256.Create(inv);
+            var vm = new Vector<float>(m);
+            var vi = new Vector<float>(inv);
             long row = (long)t * channels;
             int c = 0;
-            for (; c + 8 <= channels; c += 8)
+            for (; c + w <= channels; c += w)
             {
                 long o = row + c;
-                var source = Vector256.FusedMultiplyAdd(vs, Vector256.Load(eps + o), vk * Vector256.Load(x0 + o));
-                Vector256.FusedMultiplyAdd(vm, Vector256.Load(x + o), vi * source).Store(y + o);
+                var source = CpuVec.MulAdd(vs, Vector.Load(eps + o), vk * Vector.Load(x0 + o));
+                CpuVec.MulAdd(vm, Vector.Load(x + o), vi * source).Store(y + o);
             }
             for (; c < channels; c++)
             {

@@ -1,6 +1,7 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using Locus.Engine.Graph;
+using Locus.Kernels.Cpu.Core;
 using Locus.Kernels.Cpu.Gemm;
 using Locus.Kernels.Reference.Editing;
 
@@ -9,7 +10,7 @@ namespace Locus.Kernels.Cpu.Editing;
 /// <summary>
 /// k-means on the CPU with the semantics of <see cref="KMeansReference"/> (same seeding bit-for-bit, same empty-cluster
 /// rule, same early stop). Assignment: score(i, j) = ‖c_j‖² − 2·x_i·c_j (argmin ties → lowest j; ‖x_i‖² is added only
-/// for the distances used by empty-cluster relocation). The dots come from f32 Vector256 dot products (four centroids
+/// for the distances used by empty-cluster relocation). The dots come from f32 <see cref="Vector{T}"/> dot products (see <see cref="CpuVec"/>) (four centroids
 /// per pass over x_i, points split across threads) for K &lt; 16, and from one packed <see cref="Sgemm"/> X·Cᵀ for
 /// K ≥ 16, where the GEMM's register tile is filled. Update: double sums per column block, blocks across threads, so the
 /// result does not depend on the thread count.
@@ -185,17 +186,17 @@ public static class CpuKMeans
         ref float r1 = ref c[(j0 + 1) * d];
         ref float r2 = ref c[(j0 + 2) * d];
         ref float r3 = ref c[(j0 + 3) * d];
-        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-        int e = 0;
-        for (; e + 8 <= d; e += 8)
+        Vector<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        int e = 0, w = CpuVec.Lanes;
+        for (; e + w <= d; e += w)
         {
-            var v = Vector256.LoadUnsafe(ref rx, (nuint)e);
-            a0 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref r0, (nuint)e), a0);
-            a1 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref r1, (nuint)e), a1);
-            a2 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref r2, (nuint)e), a2);
-            a3 = Vector256.FusedMultiplyAdd(v, Vector256.LoadUnsafe(ref r3, (nuint)e), a3);
+            var v = Vector.LoadUnsafe(ref rx, (nuint)e);
+            a0 = CpuVec.MulAdd(v, Vector.LoadUnsafe(ref r0, (nuint)e), a0);
+            a1 = CpuVec.MulAdd(v, Vector.LoadUnsafe(ref r1, (nuint)e), a1);
+            a2 = CpuVec.MulAdd(v, Vector.LoadUnsafe(ref r2, (nuint)e), a2);
+            a3 = CpuVec.MulAdd(v, Vector.LoadUnsafe(ref r3, (nuint)e), a3);
         }
-        float s0 = Vector256.Sum(a0), s1 = Vector256.Sum(a1), s2 = Vector256.Sum(a2), s3 = Vector256.Sum(a3);
+        float s0 = Vector.Sum(a0), s1 = Vector.Sum(a1), s2 = Vector.Sum(a2), s3 = Vector.Sum(a3);
         for (; e < d; e++)
         {
             float v = x[e];
@@ -214,14 +215,14 @@ public static class CpuKMeans
     {
         ref float ra = ref MemoryMarshal.GetReference(a);
         ref float rb = ref MemoryMarshal.GetReference(b);
-        Vector256<float> acc0 = default, acc1 = default;
-        int e = 0;
-        for (; e + 16 <= a.Length; e += 16)
+        Vector<float> acc0 = default, acc1 = default;
+        int e = 0, w = CpuVec.Lanes;
+        for (; e + (2 * w) <= a.Length; e += 2 * w)
         {
-            acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ra, (nuint)e), Vector256.LoadUnsafe(ref rb, (nuint)e), acc0);
-            acc1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref ra, (nuint)e + 8), Vector256.LoadUnsafe(ref rb, (nuint)e + 8), acc1);
+            acc0 = CpuVec.MulAdd(Vector.LoadUnsafe(ref ra, (nuint)e), Vector.LoadUnsafe(ref rb, (nuint)e), acc0);
+            acc1 = CpuVec.MulAdd(Vector.LoadUnsafe(ref ra, (nuint)(e + w)), Vector.LoadUnsafe(ref rb, (nuint)(e + w)), acc1);
         }
-        float s = Vector256.Sum(acc0 + acc1);
+        float s = Vector.Sum(acc0 + acc1);
         for (; e < a.Length; e++)
         {
             s += a[e] * b[e];
