@@ -30,13 +30,6 @@ public sealed class EditPipelineBf16Tests(TinyModelFixture fixture) : IClassFixt
         // moves a random-weight model's velocity by several percent: only a loose bound holds here.
         Assert.True(err < 0.5, $"bf16 vs f32 latents rel err {err:E3}");
         // FlowBlend runs on the host in f32: kept tokens equal the bf16 run's own source latents bit for bit.
-        var mask = low.TokenMask!.ToFloatArray();
-        for (int t = 0; t < mask.Length; t++)
-        {
-            if (mask[t] == 0f)
-            {
-                Assert.Equal(low.SourceLatents.AsSpan<float>().Slice(t * 16, 16).ToArray(), low.Latents.AsSpan<float>().Slice(t * 16, 16).ToArray());
-            }
-        }
+        BlendAssert.UnmaskedTokensEqualSource(low);
     }
 }
