@@ -1,6 +1,6 @@
 namespace Locus.Kernels.Cpu.Core;
 
-/// <summary>Fast row norms and softmax (rows in parallel, Vector256 inside a row, two-pass statistics).</summary>
+/// <summary>Fast row norms and softmax (rows in parallel, <see cref="CpuVec"/> vector lanes inside a row, two-pass statistics).</summary>
 internal static unsafe class CpuNorm
 {
     private const long Grain = 1 << 14;

@@ -45,7 +45,7 @@ internal static unsafe class CpuVec
     /// <summary>d = a ∘ s (scalar right operand).</summary>
     public static void BinaryScalarRight(int op, float* a, float s, float* d, long n)
     {
-        var y = new Vector<float>(s);
+        var y = Vector.Create(s);
         int w = Lanes;
         long i = 0;
         for (; i + w <= n; i += w)
@@ -62,7 +62,7 @@ internal static unsafe class CpuVec
     /// <summary>d = s ∘ b (scalar left operand).</summary>
     public static void BinaryScalarLeft(int op, float s, float* b, float* d, long n)
     {
-        var x = new Vector<float>(s);
+        var x = Vector.Create(s);
         int w = Lanes;
         long i = 0;
         for (; i + w <= n; i += w)
@@ -79,8 +79,8 @@ internal static unsafe class CpuVec
     /// <summary>d = x·a + b with scalar a, b.</summary>
     public static void Affine(float* x, float a, float b, float* d, long n)
     {
-        var va = new Vector<float>(a);
-        var vb = new Vector<float>(b);
+        var va = Vector.Create(a);
+        var vb = Vector.Create(b);
         int w = Lanes;
         long i = 0;
         for (; i + w <= n; i += w)
@@ -111,7 +111,7 @@ internal static unsafe class CpuVec
     /// <summary>d = h + g·y with scalar g.</summary>
     public static void Axpy(float* h, float g, float* y, float* d, long n)
     {
-        var vg = new Vector<float>(g);
+        var vg = Vector.Create(g);
         int w = Lanes;
         long i = 0;
         for (; i + w <= n; i += w)
@@ -150,7 +150,7 @@ internal static unsafe class CpuVec
     public static double SumSquares(float* x, float c, long n)
     {
         var acc = Vector<float>.Zero;
-        var vc = new Vector<float>(c);
+        var vc = Vector.Create(c);
         int w = Lanes;
         long i = 0;
         for (; i + w <= n; i += w)
@@ -174,7 +174,7 @@ internal static unsafe class CpuVec
     /// <summary>max x (−∞ for n = 0); NaN propagates.</summary>
     public static float Max(float* x, long n)
     {
-        var acc = new Vector<float>(float.NegativeInfinity);
+        var acc = Vector.Create(float.NegativeInfinity);
         int w = Lanes;
         long i = 0;
         for (; i + w <= n; i += w)

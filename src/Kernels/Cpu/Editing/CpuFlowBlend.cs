@@ -60,14 +60,14 @@ internal static unsafe class CpuFlowBlend
     {
         int w = CpuVec.Lanes;
         float keep = 1 - sigma;
-        var vs = new Vector<float>(sigma);
-        var vk = new Vector<float>(keep);
+        var vs = Vector.Create(sigma);
+        var vk = Vector.Create(keep);
         for (int t = begin; t < end; t++)
         {
             float m = mask[t];
             float inv = 1 - m;
-            var vm = new Vector<float>(m);
-            var vi = new Vector<float>(inv);
+            var vm = Vector.Create(m);
+            var vi = Vector.Create(inv);
             long row = (long)t * channels;
             int c = 0;
             for (; c + w <= channels; c += w)
