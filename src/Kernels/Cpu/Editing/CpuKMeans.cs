@@ -220,7 +220,7 @@ public static class CpuKMeans
         for (; e + (2 * w) <= a.Length; e += 2 * w)
         {
             acc0 = CpuVec.MulAdd(Vector.LoadUnsafe(ref ra, (nuint)e), Vector.LoadUnsafe(ref rb, (nuint)e), acc0);
-            acc1 = CpuVec.MulAdd(Vector.LoadUnsafe(ref ra, (nuint)(e + w)), Vector.LoadUnsafe(ref rb, (nuint)(e + w)), acc1);
+            acc1 = CpuVec.MulAdd(Vector.LoadUnsafe(ref ra, (nuint)e + (nuint)w), Vector.LoadUnsafe(ref rb, (nuint)e + (nuint)w), acc1);
         }
         float s = Vector.Sum(acc0 + acc1);
         for (; e < a.Length; e++)
