@@ -217,10 +217,12 @@ public static class CpuKMeans
         ref float rb = ref MemoryMarshal.GetReference(b);
         Vector<float> acc0 = default, acc1 = default;
         int e = 0, w = CpuVec.Lanes;
+        // The body runs only when vectors are accelerated (w = Vector<float>.Count); the constant offset keeps the x64 addressing
+        // of the former Vector256 loop ([base + 4·e + 32]).
         for (; e + (2 * w) <= a.Length; e += 2 * w)
         {
             acc0 = CpuVec.MulAdd(Vector.LoadUnsafe(ref ra, (nuint)e), Vector.LoadUnsafe(ref rb, (nuint)e), acc0);
-            acc1 = CpuVec.MulAdd(Vector.LoadUnsafe(ref ra, (nuint)e + (nuint)w), Vector.LoadUnsafe(ref rb, (nuint)e + (nuint)w), acc1);
+            acc1 = CpuVec.MulAdd(Vector.LoadUnsafe(ref ra, (nuint)e + (nuint)Vector<float>.Count), Vector.LoadUnsafe(ref rb, (nuint)e + (nuint)Vector<float>.Count), acc1);
         }
         float s = Vector.Sum(acc0 + acc1);
         for (; e < a.Length; e++)
