@@ -1,10 +1,9 @@
 using System.CommandLine;
 using Locus.Engine.Backends;
 using Locus.Engine.Graph;
-using Locus.Kernels.Cpu;
+using Locus.Kernels;
 using Locus.Kernels.Cuda;
 using Locus.Kernels.Parity;
-using Locus.Kernels.Reference;
 
 namespace Locus.Cli.Commands;
 
@@ -62,25 +61,15 @@ public static class ParityCommand
         return failed > 0 ? 1 : 0;
     }
 
-    /// <summary>The backend by name; null (with the reason) when CUDA is not usable here.</summary>
+    /// <summary>The backend by name (<see cref="BackendFactory"/>); null (with the reason) when CUDA is not usable here.</summary>
     private static IBackend? OpenBackend(string name, out string? unavailable)
     {
         unavailable = null;
-        switch (name)
+        if (name == "cuda" && !CudaBackend.IsAvailable(out string reason))
         {
-            case "cpu":
-                return new CpuBackend();
-            case "reference":
-                return new ReferenceBackend();
-            case "cuda":
-                if (!CudaBackend.IsAvailable(out string reason))
-                {
-                    unavailable = "CUDA unavailable: " + reason;
-                    return null;
-                }
-                return new CudaBackend();
-            default:
-                throw new ArgumentException($"--backend '{name}' is not one of cpu, cuda, reference");
+            unavailable = "CUDA unavailable: " + reason;
+            return null;
         }
+        return BackendFactory.Open(name, "--backend");
     }
 }
