@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Locus.Engine.Graph;
 using Locus.Engine.IO;
-using Locus.Engine.Tensors;
 using Locus.Models.Common;
 
 namespace Locus.Models.Editing;
@@ -53,19 +52,19 @@ public sealed partial class EditPipeline
         }
         // Synthetic catalogs know their keys only once a graph declared them: they are generated on first use.
         var work = parts.Where(p => p.Catalog is not ISyntheticWeightCatalog)
-            .SelectMany(p => p.Catalog.Keys.Select(key => (p.Provider, Key: key, Info: Info(p.Catalog, key)))).ToArray();
+            .SelectMany(p => p.Catalog.Keys.Select(key => (p.Provider, Weight: Declare(p.Catalog, key)))).ToArray();
         if (work.Length > 0)
         {
-            long total = work.Sum(w => w.Info.Shape.ElementCount * w.Info.DType.SizeInBytes()), done = 0;
+            long total = work.Sum(w => w.Weight.Desc.ByteLength), done = 0;
             var clock = Stopwatch.StartNew();
             var lastReport = TimeSpan.Zero;
             progress?.Report(new EditProgress(0, work.Length, TimeSpan.Zero) { Stage = EditStage.Load, BytesTotal = total });
             for (int i = 0; i < work.Length; i++)
             {
                 ct.ThrowIfCancellationRequested();
-                var (provider, key, (dtype, shape)) = work[i];
-                provider.Bind(new GraphBuilder().Weight(key, dtype, shape), _backend);   // uploads once; cached by the store
-                done += shape.ElementCount * dtype.SizeInBytes();
+                var (provider, weight) = work[i];
+                provider.Bind(weight, _backend);   // uploads once; cached by the store
+                done += weight.Desc.ByteLength;
                 if (progress is not null && (i == work.Length - 1 || clock.Elapsed - lastReport >= TimeSpan.FromMilliseconds(100)))
                 {
                     lastReport = clock.Elapsed;
@@ -78,7 +77,8 @@ public sealed partial class EditPipeline
         return work.Length > 0;
     }
 
-    private static (DType DType, Shape Shape) Info(IWeightCatalog catalog, string key) =>
-        catalog.TryGetInfo(key, out var dtype, out var shape) ? (dtype, shape)
+    /// <summary>The weight node of <paramref name="key"/> with its stored dtype and shape (what the model graphs declare).</summary>
+    private static Node Declare(IWeightCatalog catalog, string key) =>
+        catalog.TryGetInfo(key, out var dtype, out var shape) ? new GraphBuilder().Weight(key, dtype, shape)
             : throw new WeightLoadException($"{catalog.Source}: tensor '{key}' is listed but has no entry");
 }
