@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using Locus.Engine.Graph;
@@ -41,19 +40,7 @@ public static class QuickAttention
         float[] a = GemmBenchmarks.Fill(rng, GemmSize * GemmSize), b = GemmBenchmarks.Fill(rng, GemmSize * GemmSize), c = new float[GemmSize * GemmSize];
         Action attention = () => executor.Run();
         Action gemm = () => Sgemm.Multiply(GemmSize, GemmSize, GemmSize, a, GemmSize, b, GemmSize, false, c, GemmSize);
-        attention();
-        gemm();
-        double bestAtt = double.MaxValue, bestGemm = double.MaxValue;
-        var sw = Stopwatch.StartNew();
-        for (int round = 0; sw.Elapsed.TotalSeconds < 2 * seconds || round < 3; round++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            attention();
-            bestAtt = Math.Min(bestAtt, Stopwatch.GetElapsedTime(t0).TotalSeconds);
-            t0 = Stopwatch.GetTimestamp();
-            gemm();
-            bestGemm = Math.Min(bestGemm, Stopwatch.GetElapsedTime(t0).TotalSeconds);
-        }
+        var (bestAtt, bestGemm) = QuickGemm.Interleaved(attention, gemm, seconds);
         double attGflops = 4.0 * H * n * n * d / bestAtt / 1e9, gemmGflops = 2.0 * GemmSize * GemmSize * GemmSize / bestGemm / 1e9;
         Console.WriteLine($"attention [1, {H}, {n}, {d}] f32 ({Sgemm.MaxThreads} threads, width {width ?? "auto"}): {bestAtt * 1e3:F2} ms, {attGflops:F1} GFLOP/s; "
             + $"sgemm {GemmSize}³ ({Sgemm.KernelName}): {gemmGflops:F1} GFLOP/s; ratio {attGflops / gemmGflops:F2}");

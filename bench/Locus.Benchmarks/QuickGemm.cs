@@ -52,7 +52,7 @@ public static class QuickGemm
     }
 
     /// <summary>Best time of each, measured alternately (one run of each per round) so that load changes hit both alike.</summary>
-    private static (double Ours, double Theirs) Interleaved(Action ours, Action? theirs, double seconds)
+    internal static (double Ours, double Theirs) Interleaved(Action ours, Action? theirs, double seconds)
     {
         ours();
         theirs?.Invoke();
