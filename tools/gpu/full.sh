@@ -4,18 +4,8 @@
 # Run from the repository root on the GPU machine with publish/gpu carried:  bash tools/gpu/full.sh
 # Logs land in $OUT (or ./gpu-logs) as one tarball plus a short summary on stdout.
 set -uo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$root"
-final_out="${OUT:-$root/gpu-logs}"
-logs=/tmp/locus-gpu-logs
-rm -rf "$logs"; mkdir -p "$logs" "$final_out"
-locus="$root/publish/gpu/locus"
-export LOCUS_CACHE_DIR=/tmp/locus-kernel-cache
-py=/opt/torch/.venv/bin/python3
-export LOCUS_CUDA_PATH="${LOCUS_CUDA_PATH:-$("$py" -c 'import glob,site;print(":".join(d for s in site.getsitepackages() for d in [s+"/nvidia/cu13/lib"]+sorted(glob.glob(s+"/nvidia/*/lib"))))')}"
+source "$(dirname "$0")/common.sh" locus-gpu-logs
 arch="sm_$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d '. ')"
-sec() { echo; echo "== $*"; }
-run() { local name="$1" limit="$2"; shift 2; timeout "$limit" "$@" > "$logs/$name.log" 2>&1; local r=$?; echo "[$name exit $r]"; return $r; }
 
 sec "device"; nvidia-smi --query-gpu=name,driver_version,compute_cap,clocks.sm,clocks.max.sm --format=csv | tee "$logs/device.log"; date -u | tee -a "$logs/device.log"
 sec "compile"; run compile 120 "$locus" kernels compile --arch "$arch" --arch compute_90; tail -2 "$logs/compile.log"

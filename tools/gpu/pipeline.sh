@@ -6,17 +6,7 @@
 # Expected ≈ 4–6 minutes for "all" on an H100 (binding ≈ 50 GB of random weights dominates the adapter runs); split it
 # into "adapter" and "edit" calls if a call would pass its 10 minutes.
 set -uo pipefail
-root="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$root"
-final_out="${OUT:-$root/gpu-logs}"
-logs=/tmp/locus-pipeline-logs
-rm -rf "$logs"; mkdir -p "$logs" "$final_out"
-locus="$root/publish/gpu/locus"
-export LOCUS_CACHE_DIR=/tmp/locus-kernel-cache
-py=/opt/torch/.venv/bin/python3
-export LOCUS_CUDA_PATH="${LOCUS_CUDA_PATH:-$("$py" -c 'import glob,site;print(":".join(d for s in site.getsitepackages() for d in [s+"/nvidia/cu13/lib"]+sorted(glob.glob(s+"/nvidia/*/lib"))))')}"
-sec() { echo; echo "== $*"; }
-run() { local name="$1" limit="$2"; shift 2; timeout "$limit" "$@" > "$logs/$name.log" 2>&1; local r=$?; echo "[$name exit $r]"; return $r; }
+source "$(dirname "$0")/common.sh" locus-pipeline-logs
 
 sec "device"; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv | tee "$logs/device.log"; date -u | tee -a "$logs/device.log"
 # Region adapter (issue #7 item 5), paper scale in bf16 with random weights (D = 3072, 24 heads, N_q = 64, N_m = 256, FFN 2·D):
