@@ -32,11 +32,7 @@ public static class EditBenchCommand
         {
             string dev = parse.GetValue(device)!;
             BackendFactory.ValidateName(dev, "--device");
-            string? dt = parse.GetValue(dtype);
-            if (dt is not (null or "f32" or "bf16"))
-            {
-                throw new ArgumentException($"--dtype must be f32 or bf16, got '{dt}'");
-            }
+            DType? dt = CliDType.Parse(parse.GetValue(dtype));
             (float, float)? g = null;
             if (parse.GetValue(grag) is { } text2)
             {
@@ -51,7 +47,7 @@ public static class EditBenchCommand
             var setup = new EditBench.Setup(parse.GetValue(size), parse.GetValue(steps), parse.GetValue(blocks), parse.GetValue(heads), parse.GetValue(text),
                 parse.GetValue(mask)!, parse.GetValue(blend), g, parse.GetValue(vaeWidth), parse.GetValue(arch)!, parse.GetValue(trueCfg));
             using var backend = BackendFactory.Open(dev, "--device");
-            EditBench.Run(setup, backend, dt switch { "bf16" => DType.BF16, "f32" => DType.F32, _ => backend.PreferredActivationType }, parse.InvocationConfiguration.Output);
+            EditBench.Run(setup, backend, dt ?? backend.PreferredActivationType, parse.InvocationConfiguration.Output);
             return 0;
         }, parse.InvocationConfiguration.Error));
         return command;

@@ -67,13 +67,7 @@ public static class ForwardCommand
             throw new ArgumentException($"--inputs: '{r.Inputs}' does not exist");
         }
         BackendFactory.ValidateName(r.Device, "--device");
-        DType? requestedDType = r.DType switch
-        {
-            null => null,
-            "f32" => DType.F32,
-            "bf16" => DType.BF16,
-            var other => throw new ArgumentException($"--dtype must be f32 or bf16, got '{other}'"),
-        };
+        DType? requestedDType = CliDType.Parse(r.DType);
         var grag = ParseGrag(r);
         Dictionary<string, HostTensor> io;
         using (var file = SafetensorsFile.Open(r.Inputs))
@@ -96,7 +90,6 @@ public static class ForwardCommand
         SafetensorsWriter.Write(r.Out, outputs);
         return outputs.Keys.ToArray();
     }
-
 
     /// <summary>(kind, config JSON text or null, source) from --config, config.json beside the weights, or the weight names.</summary>
     private static (string Kind, string? Json, string Source) Identify(ForwardRequest r, IWeightCatalog catalog)

@@ -36,14 +36,9 @@ public static class ModelBenchCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             int? adapted = AdapterOptions(parse.GetValue(adapter), parse.GetValue(adapterBlocks), parse.GetValue(profileHost));
+            DType? requested = CliDType.Parse(parse.GetValue(dtype));
             using IBackend backend = BackendFactory.Open(parse.GetValue(device)!, "--device");
-            var dt = parse.GetValue(dtype) switch
-            {
-                null => backend.PreferredActivationType,
-                "f32" => DType.F32,
-                "bf16" => DType.BF16,
-                var other => throw new ArgumentException($"--dtype must be f32 or bf16, got '{other}'"),
-            };
+            var dt = requested ?? backend.PreferredActivationType;
             var setup = new ModelBenchSetup(parse.GetValue(arch)!, parse.GetValue(blocks), parse.GetValue(grid), parse.GetValue(text), parse.GetValue(heads));
             if (parse.GetValue(grag) is { } gragText)
             {
