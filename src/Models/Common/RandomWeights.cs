@@ -15,6 +15,7 @@ public sealed class RandomWeights : ISyntheticWeightCatalog, IWeightProvider, ID
     private readonly Dictionary<string, Shape> _shapes = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Kind, int FanIn), byte[]> _pools = new();
     private readonly List<DeviceBuffer> _buffers = [];
+    private readonly Dictionary<(IBackend Backend, string Name), BoundTensor> _bound = new();
     private readonly DType _dtype;
     private readonly int _seed;
 
@@ -48,11 +49,20 @@ public sealed class RandomWeights : ISyntheticWeightCatalog, IWeightProvider, ID
         return _shapes.TryGetValue(key, out shape);
     }
 
-    /// <summary>Allocates the weight on <paramref name="backend"/> and fills it by tiling a random pool.</summary>
+    /// <summary>
+    /// Allocates the weight on <paramref name="backend"/> and fills it by tiling a random pool, once per backend and name: every
+    /// graph built on this catalog (a pipeline's step graphs for two text lengths, with and without capture) shares one copy,
+    /// as with a <see cref="Engine.IO.WeightStore"/>.
+    /// </summary>
     public BoundTensor Bind(Node weight, IBackend backend)
     {
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(backend);
+        if (_bound.TryGetValue((backend, weight.Name), out var cached))
+        {
+            return cached.Desc == weight.Desc ? cached
+                : throw new InvalidOperationException($"random weight '{weight.Name}' was bound as {cached.Desc}, a later graph asks for {weight.Desc}");
+        }
         var shape = weight.Shape;
         bool isNorm = shape.Rank == 1 && weight.Name.Contains("norm", StringComparison.Ordinal);
         int kind = shape.Rank >= 2 ? 0 : isNorm ? 1 : 2;
@@ -71,7 +81,9 @@ public sealed class RandomWeights : ISyntheticWeightCatalog, IWeightProvider, ID
             written += n;
             offset = 0;
         }
-        return new BoundTensor(buffer, 0, new TensorDesc(_dtype, shape));
+        var bound = new BoundTensor(buffer, 0, new TensorDesc(_dtype, shape));
+        _bound[(backend, weight.Name)] = bound;
+        return bound;
     }
 
     public void Dispose()
@@ -81,6 +93,7 @@ public sealed class RandomWeights : ISyntheticWeightCatalog, IWeightProvider, ID
             b.Dispose();
         }
         _buffers.Clear();
+        _bound.Clear();
     }
 
     private byte[] Pool(int kind, int fanIn)
