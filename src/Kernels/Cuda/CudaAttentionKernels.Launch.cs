@@ -64,7 +64,7 @@ public static unsafe partial class CudaAttentionKernels
                 ctx.Launch(AttentionSelector.GenericModule, "attention_tile_any", new LaunchConfig((uint)tiles, 1, 1, 64), targs);
             }
         }
-        bool check = (p.HasBias || p.HasRegionBias) && CheckMaskedRows;
+        bool check = (p.HasBias || p.HasRegionBias) && CheckMaskedRows && !ctx.IsDryRun;
         if (check)
         {
             fa.ErrFlag = ctx.Scratch(SlotErr, 8);
@@ -78,7 +78,7 @@ public static unsafe partial class CudaAttentionKernels
             int smem = AttentionSelector.FlashSharedBytes(d, variant);
             var (entry, rows, threads) = AttentionSelector.FlashForward(d, variant);
             nint function = ctx.Function(AttentionSelector.FlashModule(p.HasBias, gragInKernel, p.HasRegionBias), entry);
-            if (smem > 48 * 1024)
+            if (smem > 48 * 1024 && !ctx.IsDryRun)
             {
                 // Opt in to > 48 KB of dynamic shared memory (variant 3 at D = 128); idempotent, cheap host call.
                 CudaException.Check(CuDriver.cuFuncSetAttribute(function, CuDriver.FuncAttrMaxDynamicShared, smem), $"cuFuncSetAttribute({entry}, max dynamic shared {smem})");

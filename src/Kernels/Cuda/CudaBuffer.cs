@@ -4,7 +4,7 @@ using Locus.Kernels.Cuda.Interop;
 namespace Locus.Kernels.Cuda;
 
 /// <summary>Device memory from cuMemAlloc_v2, freed by cuMemFree_v2 on Dispose (never from a finalizer).</summary>
-public sealed unsafe class CudaBuffer : DeviceBuffer
+public sealed unsafe class CudaBuffer : DeviceBuffer, IDeviceMemory
 {
     private readonly CudaContext _context;
     private ulong _pointer;

@@ -7,6 +7,11 @@ public sealed unsafe partial class CudaKernelContext
     /// <summary>Copies device bytes at <paramref name="source"/> to the host after all queued work (synchronous).</summary>
     public void CopyToHost(ulong source, Span<byte> destination)
     {
+        if (IsDryRun)
+        {
+            destination.Clear();
+            return;
+        }
         var ctx = Context;
         ctx.MakeCurrent();
         // SAFETY: the span stays pinned until the stream synchronisation, after which the copy is complete.
@@ -20,6 +25,10 @@ public sealed unsafe partial class CudaKernelContext
     /// <summary>Copies host bytes to <paramref name="destination"/> in stream order (synchronous).</summary>
     public void CopyToDevice(ReadOnlySpan<byte> source, ulong destination)
     {
+        if (IsDryRun)
+        {
+            return;
+        }
         var ctx = Context;
         ctx.MakeCurrent();
         // SAFETY: the span stays pinned until the stream synchronisation, after which the copy is complete.
@@ -33,6 +42,10 @@ public sealed unsafe partial class CudaKernelContext
     /// <summary>Device-to-device copy on the stream (asynchronous).</summary>
     public void CopyDevice(ulong source, ulong destination, long bytes)
     {
+        if (IsDryRun)
+        {
+            return;
+        }
         var ctx = Context;
         ctx.MakeCurrent();
         CudaException.Check(CuDriver.cuMemcpyDtoDAsync(destination, source, (nuint)bytes, ctx.Stream));

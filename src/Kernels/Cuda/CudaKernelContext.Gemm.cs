@@ -14,6 +14,11 @@ public sealed unsafe partial class CudaKernelContext
     /// <exception cref="CudaException">cuBLASLt rejected the problem or found no algorithm.</exception>
     public void Gemm(GemmSpec spec, ulong a, ulong b, ulong d, ulong bias = 0)
     {
+        if (IsDryRun)
+        {
+            DryGemm(spec);
+            return;
+        }
         nint handle = BlasLt;
         GemmPlan plan;
         lock (_lock)

@@ -45,10 +45,10 @@ public sealed unsafe partial class CudaKernelContext : IDisposable
     public KernelCache Cache { get; }
 
     /// <summary>Device address of a bound tensor's first logical element: buffer pointer + DataByteOffset.</summary>
-    /// <exception cref="ArgumentException">the tensor does not live in a <see cref="CudaBuffer"/>.</exception>
+    /// <exception cref="ArgumentException">the tensor does not live in device memory (<see cref="IDeviceMemory"/>).</exception>
     public static ulong Pointer(BoundTensor t)
     {
-        var buffer = t.Buffer as CudaBuffer ?? throw new ArgumentException($"tensor {t.Desc} is in a {t.Buffer.GetType().Name}, not device memory", nameof(t));
+        var buffer = t.Buffer as IDeviceMemory ?? throw new ArgumentException($"tensor {t.Desc} is in a {t.Buffer.GetType().Name}, not device memory", nameof(t));
         return buffer.DevicePointer + (ulong)t.DataByteOffset;
     }
 
@@ -57,6 +57,10 @@ public sealed unsafe partial class CudaKernelContext : IDisposable
     /// <exception cref="CudaException">the module or function failed to load.</exception>
     public nint Function(string module, string entry)
     {
+        if (IsDryRun)
+        {
+            return DryFunction(module, entry);
+        }
         lock (_lock)
         {
             if (_functions.TryGetValue((module, entry), out var f))
@@ -80,6 +84,11 @@ public sealed unsafe partial class CudaKernelContext : IDisposable
     public void Launch(nint function, LaunchConfig config, KernelArguments arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
+        if (IsDryRun)
+        {
+            DryLaunch(config);
+            return;
+        }
         var ctx = Context;
         ctx.MakeCurrent();
         nint stream = ctx.Stream;
@@ -95,6 +104,10 @@ public sealed unsafe partial class CudaKernelContext : IDisposable
     /// request for the same slot (launches are stream-ordered, so reuse by later launches is safe).</summary>
     public ulong Scratch(int slot, long bytes)
     {
+        if (IsDryRun)
+        {
+            return DryScratch();
+        }
         lock (_lock)
         {
             if (!_scratch.TryGetValue(slot, out var b) || b.ByteLength < bytes)

@@ -13,8 +13,8 @@ public static class KernelCatalog
     /// <summary>Modules of the non-attention families.</summary>
     public static IReadOnlyList<KernelModule> CoreModules { get; } =
     [
-        new("elementwise", "elementwise.cu", ["add", "sub", "mul", "scale", "silu", "gelu_tanh", "gelu_erf",
-            "add_fast", "sub_fast", "mul_fast", "scale_fast", "silu_fast", "gelu_tanh_fast", "gelu_erf_fast"], s_floats,
+        new("elementwise", "elementwise.cu", ["add", "sub", "mul", "scale", "silu", "gelu_tanh", "gelu_erf", "sigmoid",
+            "add_fast", "sub_fast", "mul_fast", "scale_fast", "silu_fast", "gelu_tanh_fast", "gelu_erf_fast", "sigmoid_fast"], s_floats,
             ["contiguous_b1", "contiguous_b2", "contiguous_b4", "contiguous_b8", "concat_b1", "concat_b2", "concat_b4", "concat_b8",
              "copy_rows_u1", "copy_rows_u2", "copy_rows_u4", "copy_rows_u8", "copy_rows_u16",
              "transpose_b1", "transpose_b2", "transpose_b4", "transpose_b8"]),

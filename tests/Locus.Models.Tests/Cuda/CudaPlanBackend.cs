@@ -9,19 +9,30 @@ namespace Locus.Models.Tests.Cuda;
 
 /// <summary>
 /// A stand-in for <see cref="CudaBackend"/> on a machine without a GPU: <see cref="Supports"/> answers as the CUDA backend does
-/// (its kernel table, built unbound: every kernel's node check, nothing touches a device), activations default to bf16 as on
-/// CUDA, and nodes either run on the CPU backend (<c>execute: true</c>: real values, small models) or not at all (plan only:
-/// buffers hold no memory, uploads are dropped, downloads read zeros; for full-size models). Allocated bytes are tracked
-/// (<see cref="PeakBytes"/>) as a lower bound on the device memory the same run needs.
+/// (its kernel table: every kernel's node check), activations default to bf16 as on CUDA, and nodes either run on the CPU
+/// backend (<c>execute: true</c>: real values, small models) or go through the CUDA launchers on a dry-run context (plan only,
+/// for full-size models: <see cref="CudaKernelContext.DryRun"/> checks every launch's grid, block, shared memory, kernel
+/// entry and cuBLASLt shape without a device; buffers hold no memory, uploads are dropped, downloads read zeros). Allocated
+/// bytes are tracked (<see cref="PeakBytes"/>) as a lower bound on the device memory the same run needs.
 /// </summary>
-internal sealed class CudaPlanBackend(bool execute) : IBackend
+internal sealed class CudaPlanBackend : IBackend
 {
-    private static readonly KernelTable s_cuda = CudaBackend.BuildTable(CudaKernelContext.Unbound());
+    private readonly CudaKernelContext _dry = CudaKernelContext.DryRun();
+    private readonly KernelTable _cuda;
     private readonly CpuBackend _cpu = new();
     private readonly object _gate = new();
     private long _live;
+    private ulong _nextAddress = 0x1_0000_0000UL;
 
-    public string Name => execute ? "cuda-plan (on cpu)" : "cuda-plan (no-op)";
+    public CudaPlanBackend(bool execute)
+    {
+        _execute = execute;
+        _cuda = CudaBackend.BuildTable(_dry);
+    }
+
+    private readonly bool _execute;
+
+    public string Name => _execute ? "cuda-plan (on cpu)" : "cuda-plan (no-op)";
 
     public DType PreferredActivationType => DType.BF16;
 
@@ -30,6 +41,9 @@ internal sealed class CudaPlanBackend(bool execute) : IBackend
 
     /// <summary>Nodes executed (or, plan only, issued).</summary>
     public long NodesIssued { get; private set; }
+
+    /// <summary>Kernel launches the dry run checked (plan only).</summary>
+    public long LaunchesChecked => _dry.DryLaunches;
 
     public DeviceBuffer Allocate(long byteLength)
     {
@@ -44,7 +58,13 @@ internal sealed class CudaPlanBackend(bool execute) : IBackend
                 Console.Error.WriteLine($"alloc {byteLength / 1048576.0:F0} MiB live {_live / 1073741824.0:F2} GiB  {string.Join(" < ", frames)}");
             }
         }
-        return new PlanBuffer(this, byteLength, execute ? _cpu.Allocate(byteLength) : null);
+        ulong address;
+        lock (_gate)
+        {
+            address = _nextAddress;
+            _nextAddress += ((ulong)byteLength + 511) / 256 * 256;
+        }
+        return new PlanBuffer(this, byteLength, _execute ? _cpu.Allocate(byteLength) : null, address);
     }
 
     public void Upload(ReadOnlySpan<byte> source, DeviceBuffer destination, long byteOffset)
@@ -70,19 +90,20 @@ internal sealed class CudaPlanBackend(bool execute) : IBackend
     /// <summary>CUDA's answer first (the point of this backend), then the CPU's when nodes really run here.</summary>
     public bool Supports(Node node, out string? reason)
     {
-        if (!s_cuda.Supports(node, out reason))
+        if (!_cuda.Supports(node, out reason))
         {
             reason = "CUDA: " + reason;
             return false;
         }
-        return !execute || _cpu.Supports(node, out reason);
+        return !_execute || _cpu.Supports(node, out reason);
     }
 
     public void Execute(Node node, ReadOnlySpan<BoundTensor> sources, BoundTensor output, BoundTensor? aux)
     {
         NodesIssued++;
-        if (!execute)
+        if (!_execute)
         {
+            _cuda.Execute(node, sources, output, aux);
             return;
         }
         var src = new BoundTensor[sources.Length];
@@ -97,7 +118,11 @@ internal sealed class CudaPlanBackend(bool execute) : IBackend
     {
     }
 
-    public void Dispose() => _cpu.Dispose();
+    public void Dispose()
+    {
+        _dry.Dispose();
+        _cpu.Dispose();
+    }
 
     private static DeviceBuffer? Inner(DeviceBuffer buffer) => ((PlanBuffer)buffer).Inner;
 
@@ -111,9 +136,11 @@ internal sealed class CudaPlanBackend(bool execute) : IBackend
         }
     }
 
-    private sealed class PlanBuffer(CudaPlanBackend owner, long byteLength, DeviceBuffer? inner) : DeviceBuffer(byteLength)
+    private sealed class PlanBuffer(CudaPlanBackend owner, long byteLength, DeviceBuffer? inner, ulong address) : DeviceBuffer(byteLength), IDeviceMemory
     {
         public DeviceBuffer? Inner { get; } = inner;
+
+        public ulong DevicePointer => address;
 
         protected override void Free()
         {

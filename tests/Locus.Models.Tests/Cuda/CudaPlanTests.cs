@@ -68,6 +68,6 @@ public sealed class CudaPlanTests
         Assert.True(backend.NodesIssued > 0, what + ": nothing was issued");
         Assert.True(backend.PeakBytes <= DeviceBudget,
             $"{what}: holds {backend.PeakBytes / (double)(1L << 30):F1} GiB at once, over the {DeviceBudget >> 30} GiB an H100 run may use");
-        TestContext.Current.TestOutputHelper?.WriteLine($"{what}: peak {backend.PeakBytes / (double)(1L << 30):F2} GiB, {backend.NodesIssued} nodes");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{what}: peak {backend.PeakBytes / (double)(1L << 30):F2} GiB, {backend.NodesIssued} nodes, {backend.LaunchesChecked} launches checked");
     }
 }

@@ -71,7 +71,7 @@ internal static class FastPath
     /// </summary>
     public static LaunchConfig Grid(CudaKernelContext ctx, long work)
     {
-        long cap = 32L * Math.Max(ctx.Context.MultiprocessorCount, 1);
+        long cap = 32L * Math.Max(ctx.MultiprocessorCount, 1);
         long blocks = Math.Clamp((work + Block - 1) / Block, 1, cap);
         return new LaunchConfig((uint)blocks, 1, 1, Block);
     }

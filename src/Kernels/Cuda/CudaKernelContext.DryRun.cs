@@ -1,0 +1,83 @@
+namespace Locus.Kernels.Cuda;
+
+public sealed partial class CudaKernelContext
+{
+    /// <summary>Largest dynamic shared memory per block with the opt-in attribute on sm_90 (227 KB).</summary>
+    public const int MaxSharedBytesOptIn = 232448;
+
+    private readonly int _dryMultiprocessors;
+    private long _dryScratch;
+
+    /// <summary>
+    /// A context with no device that runs every launcher's host code and checks what it would send to the GPU, without
+    /// launching: each launch's grid (x ≤ 2³¹ − 1, y and z ≤ 65 535, none 0), block (≤ 1024 threads, z ≤ 64) and dynamic
+    /// shared memory (≤ <see cref="MaxSharedBytesOptIn"/>), and that each kernel entry is one its module exports. Copies
+    /// are dropped (device-to-host copies read zeros), cuBLASLt calls check their shapes, scratch and workspace get
+    /// stand-in addresses. Tensors must live in <see cref="IDeviceMemory"/> buffers. For planning full-size runs on a
+    /// machine without a GPU (tests); <see cref="DryLaunches"/> counts the launches checked.
+    /// </summary>
+    /// <param name="multiprocessors">SM count the grid heuristics assume (132: H100 SXM).</param>
+    public static CudaKernelContext DryRun(int multiprocessors = 132)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(multiprocessors, 1);
+        return new CudaKernelContext(multiprocessors);
+    }
+
+    private CudaKernelContext(int dryMultiprocessors)
+        : this()
+    {
+        _dryMultiprocessors = dryMultiprocessors;
+        IsDryRun = true;
+    }
+
+    /// <summary>True for a <see cref="DryRun"/> context: nothing reaches a device.</summary>
+    public bool IsDryRun { get; }
+
+    /// <summary>Launches checked by a dry run.</summary>
+    public long DryLaunches { get; private set; }
+
+    /// <summary>SMs of the device (the dry run's assumed count without one).</summary>
+    public int MultiprocessorCount => IsDryRun ? _dryMultiprocessors : Context.MultiprocessorCount;
+
+    /// <summary>The stand-in CUfunction of a dry run: checks that <paramref name="module"/> exports <paramref name="entry"/>.</summary>
+    private nint DryFunction(string module, string entry)
+    {
+        var m = KernelCatalog.Get(module);
+        if (!m.Entries.Contains(entry, StringComparer.Ordinal))
+        {
+            throw new CudaException("cuModuleGetFunction", 500, $"CUDA module '{module}' exports no kernel '{entry}' (dry run)");
+        }
+        return 1;
+    }
+
+    private void DryLaunch(LaunchConfig c)
+    {
+        long threads = (long)c.BlockX * c.BlockY * c.BlockZ;
+        string? why = c.GridX is 0 || c.GridY is 0 || c.GridZ is 0 ? "an empty grid"
+            : c.GridX > int.MaxValue || c.GridY > 65535 || c.GridZ > 65535 ? "a grid over (2³¹ − 1, 65535, 65535)"
+            : threads is < 1 or > 1024 || c.BlockZ > 64 ? "a block over 1024 threads (or z over 64)"
+            : c.SharedBytes > MaxSharedBytesOptIn ? $"dynamic shared memory over {MaxSharedBytesOptIn} bytes"
+            : null;
+        if (why is not null)
+        {
+            throw new CudaException("cuLaunchKernel", 1, $"cuLaunchKernel({c}) would be refused: {why} (dry run)");
+        }
+        DryLaunches++;
+    }
+
+    private ulong DryScratch()
+    {
+        // Distinct, 256-byte aligned stand-in addresses (alignment picks vectorised paths, as cuMemAlloc's would).
+        _dryScratch++;
+        return 0x7f00_0000_0000UL + ((ulong)_dryScratch << 32);
+    }
+
+    private static void DryGemm(GemmSpec s)
+    {
+        if (s.M < 1 || s.N < 1 || s.K < 1 || s.Batch < 1
+            || s.Lda < (s.TransA ? s.K : s.M) || s.Ldb < (s.TransB ? s.N : s.K) || s.Ldd < s.M)
+        {
+            throw new CudaException("cublasLtMatmul", 7, $"cuBLASLt would reject {s} (dry run)");
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Locus.Kernels.Cuda;
+using Xunit;
+
+namespace Locus.Kernels.Tests.Cuda;
+
+/// <summary>The dry-run kernel context: it refuses what cuLaunchKernel / cuModuleGetFunction / cuBLASLt would, and touches no device.</summary>
+public sealed class CudaDryRunTests
+{
+    [Fact]
+    public void Launch_WithinLimits_Counted()
+    {
+        using var ctx = CudaKernelContext.DryRun();
+        ctx.Launch(ctx.Function("elementwise", "sigmoid_fast_bf16"), new LaunchConfig(int.MaxValue, 65535, 65535, 1024), new KernelArguments());
+        ctx.Launch("norm", "softmax_f32", new LaunchConfig(1, 1, 1, 32, 1, 1, CudaKernelContext.MaxSharedBytesOptIn), new KernelArguments());
+        Assert.Equal(2, ctx.DryLaunches);
+        Assert.True(ctx.IsDryRun);
+        Assert.Equal(132, ctx.MultiprocessorCount);
+    }
+
+    [Theory]
+    [InlineData(0u, 1u, 1u, 32u, 1u, 0u, "empty grid")]
+    [InlineData(1u, 65536u, 1u, 32u, 1u, 0u, "grid over")]
+    [InlineData(1u, 1u, 65536u, 32u, 1u, 0u, "grid over")]
+    [InlineData(1u, 1u, 1u, 2048u, 1u, 0u, "1024 threads")]
+    [InlineData(1u, 1u, 1u, 64u, 32u, 0u, "1024 threads")]
+    [InlineData(1u, 1u, 1u, 128u, 1u, 232449u, "shared memory")]
+    public void Launch_OverALimit_ThrowsNamingTheLimitAndTheConfig(uint gx, uint gy, uint gz, uint bx, uint by, uint smem, string why)
+    {
+        using var ctx = CudaKernelContext.DryRun();
+        var config = new LaunchConfig(gx, gy, gz, bx, by, 1, smem);
+        var e = Assert.Throws<CudaException>(() => ctx.Launch(1, config, new KernelArguments()));
+        Assert.Contains(why, e.Message, StringComparison.Ordinal);
+        Assert.Contains(config.ToString(), e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, ctx.DryLaunches);
+    }
+
+    [Fact]
+    public void Function_EntryTheModuleDoesNotExport_Throws()
+    {
+        using var ctx = CudaKernelContext.DryRun();
+        var e = Assert.Throws<CudaException>(() => ctx.Function("elementwise", "sigmoid_fast_f64"));
+        Assert.Contains("sigmoid_fast_f64", e.Message, StringComparison.Ordinal);
+        Assert.Throws<KeyNotFoundException>(() => ctx.Function("no_such_module", "x"));
+    }
+
+    [Fact]
+    public void GemmCopiesAndScratch_TouchNoDevice()
+    {
+        using var ctx = CudaKernelContext.DryRun();
+        ctx.Gemm(new GemmSpec(14, false, true, 64, 32, 16, 64, 32, 64), 0x1000, 0x2000, 0x3000);
+        Assert.Throws<CudaException>(() => ctx.Gemm(new GemmSpec(14, false, false, 64, 32, 16, 8, 16, 64), 0x1000, 0x2000, 0x3000));
+        var host = new byte[] { 1, 2, 3 };
+        ctx.CopyToHost(0x1000, host);
+        Assert.Equal(new byte[3], host);
+        ctx.CopyToDevice(host, 0x1000);
+        ctx.CopyDevice(0x1000, 0x2000, 3);
+        ulong a = ctx.Scratch(0, 1024), b = ctx.Scratch(1, 1024);
+        Assert.NotEqual(a, b);
+        Assert.Equal(0UL, a % 256);
+    }
+}
