@@ -10,9 +10,10 @@ namespace Locus.Models.Tests.Cuda;
 /// <summary>
 /// A stand-in for <see cref="CudaBackend"/> on a machine without a GPU: <see cref="Supports"/> answers as the CUDA backend does
 /// (its kernel table: every kernel's node check), activations default to bf16 as on CUDA, and nodes either run on the CPU
-/// backend (<c>execute: true</c>: real values, small models) or go through the CUDA launchers on a dry-run context (plan only,
-/// for full-size models: <see cref="CudaKernelContext.DryRun"/> checks every launch's grid, block, shared memory, kernel
-/// entry and cuBLASLt shape without a device; buffers hold no memory, uploads are dropped, downloads read zeros). Allocated
+/// backend as well (<c>execute: true</c>: real values, small models) or not (plan only, for full-size models: buffers hold no
+/// memory, uploads are dropped, downloads read zeros). Either way every node first goes through the CUDA launchers on a
+/// dry-run context (<see cref="CudaKernelContext.DryRun"/>: each launch's grid, block, shared memory, kernel entry and
+/// cuBLASLt shape checked, nothing launched). Allocated
 /// bytes are tracked (<see cref="PeakBytes"/>) as a lower bound on the device memory the same run needs.
 /// </summary>
 internal sealed class CudaPlanBackend : IBackend
@@ -101,9 +102,9 @@ internal sealed class CudaPlanBackend : IBackend
     public void Execute(Node node, ReadOnlySpan<BoundTensor> sources, BoundTensor output, BoundTensor? aux)
     {
         NodesIssued++;
+        _cuda.Execute(node, sources, output, aux);   // the CUDA launchers on the dry-run context: checks only
         if (!_execute)
         {
-            _cuda.Execute(node, sources, output, aux);
             return;
         }
         var src = new BoundTensor[sources.Length];

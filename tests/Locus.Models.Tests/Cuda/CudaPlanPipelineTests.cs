@@ -38,7 +38,7 @@ public sealed class CudaPlanPipelineTests(TinyModelFixture kontext) : IClassFixt
         using var backend = new CudaPlanBackend(execute: true);
         using var pipeline = EditPipeline.Open(kontext.Root, backend, DType.BF16, _adapter);
         var result = pipeline.Edit(request, null, TestContext.Current.CancellationToken);
-        Assert.True(backend.NodesIssued > 0);
+        Assert.True(backend.NodesIssued > 0 && backend.LaunchesChecked > 0);
         Assert.All(result.Latents.ToFloatArray(), v => Assert.True(float.IsFinite(v)));
         Assert.Equal(option is "user-blend" or "predicted-blend" or "attention-blend" or "region-bias" or "composite", result.AdapterUsed);
         if (request.Blend is not null)
