@@ -6,6 +6,7 @@ public sealed partial class CudaKernelContext
     public const int MaxSharedBytesOptIn = 232448;
 
     private readonly int _dryMultiprocessors;
+    private readonly Dictionary<int, long> _dryScratchSlots = new();
     private long _dryScratch;
 
     /// <summary>
@@ -36,6 +37,21 @@ public sealed partial class CudaKernelContext
     /// <summary>Launches checked by a dry run.</summary>
     public long DryLaunches { get; private set; }
 
+    /// <summary>
+    /// Device scratch a real run would hold after the same launches: the largest request of each scratch slot, plus the
+    /// cuBLASLt workspace once a GEMM ran (the buffers <see cref="Scratch"/> and <see cref="BlasWorkspace"/> keep).
+    /// </summary>
+    public long DryScratchBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _dryScratchSlots.Values.Sum();
+            }
+        }
+    }
+
     /// <summary>SMs of the device (the dry run's assumed count without one).</summary>
     public int MultiprocessorCount => IsDryRun ? _dryMultiprocessors : Context.MultiprocessorCount;
 
@@ -65,15 +81,23 @@ public sealed partial class CudaKernelContext
         DryLaunches++;
     }
 
-    private ulong DryScratch()
+    private ulong DryScratch(int slot, long bytes)
     {
+        lock (_lock)
+        {
+            _dryScratchSlots[slot] = Math.Max(_dryScratchSlots.GetValueOrDefault(slot), Math.Max(bytes, 256));
+        }
         // Distinct, 256-byte aligned stand-in addresses (alignment picks vectorised paths, as cuMemAlloc's would).
         _dryScratch++;
         return 0x7f00_0000_0000UL + ((ulong)_dryScratch << 32);
     }
 
-    private static void DryGemm(GemmSpec s)
+    private void DryGemm(GemmSpec s)
     {
+        lock (_lock)
+        {
+            _dryScratchSlots[int.MinValue] = BlasWorkspaceBytes;   // the cuBLASLt workspace, as a slot of its own
+        }
         if (s.M < 1 || s.N < 1 || s.K < 1 || s.Batch < 1
             || s.Lda < (s.TransA ? s.K : s.M) || s.Ldb < (s.TransB ? s.N : s.K) || s.Ldd < s.M)
         {

@@ -106,7 +106,7 @@ public sealed unsafe partial class CudaKernelContext : IDisposable
     {
         if (IsDryRun)
         {
-            return DryScratch();
+            return DryScratch(slot, bytes);
         }
         lock (_lock)
         {

@@ -57,5 +57,9 @@ public sealed class CudaDryRunTests
         ulong a = ctx.Scratch(0, 1024), b = ctx.Scratch(1, 1024);
         Assert.NotEqual(a, b);
         Assert.Equal(0UL, a % 256);
+        ctx.Scratch(0, 4096);
+        ctx.Scratch(0, 2048);
+        // Slot 0 keeps its largest request, slot 1 its own, plus the cuBLASLt workspace once a GEMM ran.
+        Assert.Equal(4096 + 1024 + CudaKernelContext.BlasWorkspaceBytes, ctx.DryScratchBytes);
     }
 }

@@ -43,8 +43,11 @@ internal sealed class CudaPlanBackend : IBackend
     /// <summary>Nodes executed (or, plan only, issued).</summary>
     public long NodesIssued { get; private set; }
 
-    /// <summary>Kernel launches the dry run checked (plan only).</summary>
+    /// <summary>Kernel launches the dry run checked.</summary>
     public long LaunchesChecked => _dry.DryLaunches;
+
+    /// <summary>Scratch and cuBLASLt workspace the CUDA launchers would keep (<see cref="CudaKernelContext.DryScratchBytes"/>).</summary>
+    public long ScratchBytes => _dry.DryScratchBytes;
 
     public DeviceBuffer Allocate(long byteLength)
     {
