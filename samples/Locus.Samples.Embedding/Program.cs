@@ -34,6 +34,7 @@ if (positional.Count == 0)
     positional.Add(Path.Combine(work, "edited.png"));
     positional.Add(Path.Combine(work, "mask.png"));
     SampleInputs.Write(positional[1], positional[2], positional[4]);
+    Console.WriteLine($"no arguments: a tiny random-weight model and inputs in {work} (the output goes there too; delete the folder when done)");
 }
 
 using var cancel = new CancellationTokenSource();
