@@ -86,7 +86,7 @@ public sealed unsafe partial class CudaKernelContext : IDisposable
         ArgumentNullException.ThrowIfNull(arguments);
         if (IsDryRun)
         {
-            DryLaunch(config);
+            DryLaunch(function, config, arguments);
             return;
         }
         var ctx = Context;

@@ -44,6 +44,9 @@ public sealed class KernelArguments
         return this;
     }
 
+    /// <summary>The byte size of each argument, in order (what cuLaunchKernel will read for each kernel parameter).</summary>
+    internal IEnumerable<int> Sizes => _args.Select(a => a.Size);
+
     /// <summary>Calls <paramref name="body"/> with the void** parameter array (valid only during the call).</summary>
     internal unsafe void WithPointers(Action<nint> body)
     {

@@ -49,6 +49,7 @@ public sealed class CudaDryRunTests
         using var ctx = CudaKernelContext.DryRun();
         ctx.Gemm(new GemmSpec(14, false, true, 64, 32, 16, 64, 32, 64), 0x1000, 0x2000, 0x3000);
         Assert.Throws<CudaException>(() => ctx.Gemm(new GemmSpec(14, false, false, 64, 32, 16, 8, 16, 64), 0x1000, 0x2000, 0x3000));
+        Assert.Equal(1, ctx.DryGemms);
         var host = new byte[] { 1, 2, 3 };
         ctx.CopyToHost(0x1000, host);
         Assert.Equal(new byte[3], host);
@@ -61,5 +62,43 @@ public sealed class CudaDryRunTests
         ctx.Scratch(0, 2048);
         // Slot 0 keeps its largest request, slot 1 its own, plus the cuBLASLt workspace once a GEMM ran.
         Assert.Equal(4096 + 1024 + CudaKernelContext.BlasWorkspaceBytes, ctx.DryScratchBytes);
+    }
+
+    [Fact]
+    public void Launch_CheckArguments_SizesMustMatchThePtxParameters()
+    {
+        Assert.SkipUnless(NvrtcCompiler.IsAvailable(out string reason), "NVRTC unavailable: " + reason);
+        using var ctx = CudaKernelContext.DryRun(checkArguments: true);
+        Assert.True(ctx.ChecksArguments);
+        // sigmoid_fast_bf16(const T* x, T* out, u32 n, int vec)
+        var fn = ctx.Function("elementwise", "sigmoid_fast_bf16");
+        ctx.Launch(fn, new LaunchConfig(1, 1, 1, 256), new KernelArguments().Ptr(0x1000).Ptr(0x2000).Int(8).Int(1));
+        var e = Assert.Throws<CudaException>(() =>
+            ctx.Launch(fn, new LaunchConfig(1, 1, 1, 256), new KernelArguments().Ptr(0x1000).Ptr(0x2000).Long(8).Int(1)));
+        Assert.Contains("[8, 8, 4, 4]", e.Message, StringComparison.Ordinal);
+        Assert.Contains("[8, 8, 8, 4]", e.Message, StringComparison.Ordinal);
+        Assert.Throws<CudaException>(() => ctx.Launch(fn, new LaunchConfig(1, 1, 1, 256), new KernelArguments().Ptr(0x1000).Ptr(0x2000).Int(8)));
+        Assert.Equal(1, ctx.DryLaunches);
+    }
+
+    [Fact]
+    public void PtxSignatures_Parse_ScalarsAndAlignedStructs()
+    {
+        const string ptx = """
+            .visible .entry k1(
+            	.param .u64 k1_param_0,
+            	.param .f32 k1_param_1,
+            	.param .align 8 .b8 k1_param_2[296],
+            	.param .u16 k1_param_3
+            )
+            {
+            }
+            .visible .entry k2()
+            {
+            }
+            """;
+        var sigs = PtxSignatures.Parse(ptx);
+        Assert.Equal([8, 4, 296, 2], sigs["k1"]);
+        Assert.Empty(sigs["k2"]);
     }
 }

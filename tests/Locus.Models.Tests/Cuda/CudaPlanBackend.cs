@@ -18,7 +18,7 @@ namespace Locus.Models.Tests.Cuda;
 /// </summary>
 internal sealed class CudaPlanBackend : IBackend
 {
-    private readonly CudaKernelContext _dry = CudaKernelContext.DryRun();
+    private readonly CudaKernelContext _dry = CudaKernelContext.DryRun(checkArguments: NvrtcCompiler.IsAvailable(out _));
     private readonly KernelTable _cuda;
     private readonly CpuBackend _cpu = new();
     private readonly object _gate = new();
