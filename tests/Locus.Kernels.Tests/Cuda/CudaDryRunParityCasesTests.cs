@@ -14,18 +14,8 @@ namespace Locus.Kernels.Tests.Cuda;
 /// </summary>
 public sealed class CudaDryRunParityCasesTests
 {
-    public static TheoryData<string> Cases()
-    {
-        var data = new TheoryData<string>();
-        foreach (var c in OpCases.All)
-        {
-            data.Add(c.Name);
-        }
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Cases))]
+    [MemberData(nameof(CudaParityTests.Cases), MemberType = typeof(CudaParityTests))]
     public void Case_EveryLaunchPassesTheDryRun(string name)
     {
         var c = OpCases.All.First(x => x.Name == name);
