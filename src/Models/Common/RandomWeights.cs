@@ -14,7 +14,6 @@ public sealed class RandomWeights : ISyntheticWeightCatalog, IWeightProvider, ID
     private const int PoolElements = 1 << 20;
     private readonly Dictionary<string, Shape> _shapes = new(StringComparer.Ordinal);
     private readonly Dictionary<(int Kind, int FanIn), byte[]> _pools = new();
-    private readonly List<DeviceBuffer> _buffers = [];
     private readonly Dictionary<(IBackend Backend, string Name), BoundTensor> _bound = new();
     private readonly DType _dtype;
     private readonly int _seed;
@@ -70,16 +69,23 @@ public sealed class RandomWeights : ISyntheticWeightCatalog, IWeightProvider, ID
         var pool = Pool(kind, fanIn);
         long bytes = weight.Desc.ByteLength;
         var buffer = backend.Allocate(bytes);
-        _buffers.Add(buffer);
         // Start each tensor at a different pool offset so equal-shaped tensors differ.
         long offset = (uint)weight.Name.GetHashCode(StringComparison.Ordinal) % (pool.Length / 2) / _dtype.SizeInBytes() * _dtype.SizeInBytes();
         long written = 0;
-        while (written < bytes)
+        try
         {
-            int n = (int)Math.Min(bytes - written, pool.Length - offset);
-            backend.Upload(pool.AsSpan((int)offset, n), buffer, written);
-            written += n;
-            offset = 0;
+            while (written < bytes)
+            {
+                int n = (int)Math.Min(bytes - written, pool.Length - offset);
+                backend.Upload(pool.AsSpan((int)offset, n), buffer, written);
+                written += n;
+                offset = 0;
+            }
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
         }
         var bound = new BoundTensor(buffer, 0, new TensorDesc(_dtype, shape));
         _bound[(backend, weight.Name)] = bound;
@@ -88,11 +94,10 @@ public sealed class RandomWeights : ISyntheticWeightCatalog, IWeightProvider, ID
 
     public void Dispose()
     {
-        foreach (var b in _buffers)
+        foreach (var b in _bound.Values)
         {
-            b.Dispose();
+            b.Buffer.Dispose();
         }
-        _buffers.Clear();
         _bound.Clear();
     }
 

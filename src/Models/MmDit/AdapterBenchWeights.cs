@@ -10,15 +10,14 @@ namespace Locus.Models.MmDit;
 /// Random weights for the adapter benchmark (no files). The backbone's are a <see cref="RandomWeights"/> catalog (any key the
 /// model declares); the adapter's catalog holds exactly <see cref="RegionAdapterWeights.Shapes"/> of the config, so a tensor the
 /// adapter graph asks for that the spec does not list (or with another shape) fails the build. Binding routes through
-/// <see cref="AdapterWeights"/> and is cached by name: the backbone graph, the adapted graph and the preludes share one device
-/// copy of every weight (a paper-scale Qwen-Image-Edit plus adapter is ≈ 50 GB in bf16; two copies would not fit an 80 GB GPU).
+/// <see cref="AdapterWeights"/> to the two <see cref="RandomWeights"/>, which bind each name once per backend: the backbone
+/// graph, the adapted graph and the preludes share one device copy of every weight (a paper-scale Qwen-Image-Edit plus adapter is ≈ 50 GB in bf16; two copies would not fit an 80 GB GPU).
 /// </summary>
 public sealed class AdapterBenchWeights : IWeightProvider, IDisposable
 {
     private readonly RandomWeights _backbone;
     private readonly RandomWeights _adapter;
     private readonly AdapterWeights _router;
-    private readonly Dictionary<string, BoundTensor> _bound = new(StringComparer.Ordinal);
     private readonly AdapterCatalog _adapterCatalog;
 
     /// <summary>Random backbone and adapter weights stored as <paramref name="dtype"/> (f32 or bf16).</summary>
@@ -45,25 +44,12 @@ public sealed class AdapterBenchWeights : IWeightProvider, IDisposable
     /// <summary>Parameters of the adapter (every tensor of the spec, adapted blocks included).</summary>
     public long AdapterParameterCount { get; }
 
-    /// <summary>Binds <paramref name="weight"/> once per name; later graphs get the same storage.</summary>
+    /// <summary>Binds <paramref name="weight"/> once per name and backend (<see cref="RandomWeights.Bind"/>); later graphs get the same storage.</summary>
     /// <exception cref="InvalidOperationException">A name bound before with another dtype or shape.</exception>
-    public BoundTensor Bind(Node weight, IBackend backend)
-    {
-        ArgumentNullException.ThrowIfNull(weight);
-        ArgumentNullException.ThrowIfNull(backend);
-        if (_bound.TryGetValue(weight.Name, out var cached))
-        {
-            return cached.Desc == weight.Desc ? cached
-                : throw new InvalidOperationException($"weight '{weight.Name}' was bound as {cached.Desc}, a later graph asks for {weight.Desc}");
-        }
-        var bound = _router.Bind(weight, backend);
-        _bound[weight.Name] = bound;
-        return bound;
-    }
+    public BoundTensor Bind(Node weight, IBackend backend) => _router.Bind(weight, backend);
 
     public void Dispose()
     {
-        _bound.Clear();
         _backbone.Dispose();
         _adapter.Dispose();
     }
