@@ -126,10 +126,10 @@ public sealed partial class CudaKernelContext
         lock (_lock)
         {
             _dryScratchSlots[slot] = Math.Max(_dryScratchSlots.GetValueOrDefault(slot), Math.Max(bytes, 256));
+            // Distinct, 256-byte aligned stand-in addresses (alignment picks vectorised paths, as cuMemAlloc's would).
+            _dryScratch++;
+            return 0x7f00_0000_0000UL + ((ulong)_dryScratch << 32);
         }
-        // Distinct, 256-byte aligned stand-in addresses (alignment picks vectorised paths, as cuMemAlloc's would).
-        _dryScratch++;
-        return 0x7f00_0000_0000UL + ((ulong)_dryScratch << 32);
     }
 
     private void DryGemm(GemmSpec s)

@@ -101,4 +101,23 @@ public sealed class CudaDryRunTests
         Assert.Equal([8, 4, 296, 2], sigs["k1"]);
         Assert.Empty(sigs["k2"]);
     }
+
+    [Fact]
+    public void DryRunBackend_TracksPeakBytes_AddressesAlignedAndDistinct()
+    {
+        using var backend = new CudaDryRunBackend();
+        var a = backend.Allocate(1000);
+        var b = backend.Allocate(3000);
+        ulong pa = ((IDeviceMemory)a).DevicePointer, pb = ((IDeviceMemory)b).DevicePointer;
+        Assert.Equal(0UL, pa % 256);
+        Assert.Equal(0UL, pb % 256);
+        Assert.True(pb >= pa + 1000);
+        a.Dispose();
+        using var c = backend.Allocate(500);
+        Assert.Equal(4000, backend.PeakBytes);
+        b.Dispose();
+        var host = new byte[] { 7, 7 };
+        backend.Download(c, 0, host);
+        Assert.Equal(new byte[2], host);
+    }
 }

@@ -35,7 +35,7 @@ public sealed class CudaPlanPipelineTests(TinyModelFixture kontext) : IClassFixt
             "no-adapter-capture" => request with { Mask = half, UseAdapter = false, Capture = new AttentionCaptureSettings { Steps = 1 } },
             _ => throw new ArgumentOutOfRangeException(nameof(option)),
         };
-        using var backend = new CudaPlanBackend(execute: true);
+        using var backend = new CudaPlanBackend();
         using var pipeline = EditPipeline.Open(kontext.Root, backend, DType.BF16, _adapter);
         var result = pipeline.Edit(request, null, TestContext.Current.CancellationToken);
         Assert.True(backend.NodesIssued > 0 && backend.LaunchesChecked > 0);
@@ -60,7 +60,7 @@ public sealed class CudaPlanPipelineTests(TinyModelFixture kontext) : IClassFixt
             Blend = new BlendOptions(),
             Grag = new GragSettings(1f, 1.1f),
         };
-        using var backend = new CudaPlanBackend(execute: true);
+        using var backend = new CudaPlanBackend();
         using var pipeline = EditPipeline.Open(qwen.Root, backend, DType.BF16);
         var result = pipeline.Edit(request, null, TestContext.Current.CancellationToken);
         Assert.All(result.Latents.ToFloatArray(), v => Assert.True(float.IsFinite(v)));
